@@ -1,0 +1,7 @@
+package dev.dockerfilter.policy;
+
+/** The two outcomes of a decision. */
+public enum Verdict {
+  ALLOW,
+  DENY
+}
