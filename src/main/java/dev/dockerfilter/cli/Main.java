@@ -1,10 +1,14 @@
 package dev.dockerfilter.cli;
 
-/** Entry point. */
+import picocli.CommandLine;
+
+/** Entry point: {@code java -jar docker-filter.jar [options]}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("docker-filter");
+    CommandLine commandLine = new CommandLine(new RunCommand());
+    commandLine.setExitCodeExceptionMapper(e -> ExitCodes.RUNTIME_FAILURE);
+    System.exit(commandLine.execute(args));
   }
 }

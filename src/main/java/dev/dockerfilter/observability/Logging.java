@@ -1,0 +1,45 @@
+package dev.dockerfilter.observability;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import org.slf4j.LoggerFactory;
+
+/** Sends every log line, lifecycle and access alike, to standard output in one format. */
+public final class Logging {
+  private Logging() {}
+
+  /**
+   * Replaces whatever logging setup is in place.
+   *
+   * @param level {@code debug}, {@code info}, {@code warn} or {@code error}
+   */
+  public static void configure(LogFormat format, String level) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.reset();
+
+    LineLayout layout = new LineLayout(format);
+    layout.setContext(context);
+    layout.start();
+
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(context);
+    encoder.setLayout(layout);
+    encoder.start();
+
+    ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+    appender.setContext(context);
+    appender.setName("stdout");
+    appender.setEncoder(encoder);
+    appender.start();
+
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.toLevel(level, Level.INFO));
+    root.addAppender(appender);
+    // Netty logs routine connection resets at DEBUG/WARN; they are ours to report, not its.
+    context.getLogger("io.netty").setLevel(Level.ERROR);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.dockerfilter.proxy;
+
+import dev.dockerfilter.http.RequestHead;
+import dev.dockerfilter.observability.AccessEntry;
+import dev.dockerfilter.policy.Decision;
+import io.netty.handler.codec.http.HttpRequest;
+import java.time.Instant;
+
+/** The running state of one request/response pair on a client connection. */
+final class Exchange {
+  final RequestHead head;
+  final Decision decision;
+  final Instant time = Instant.now();
+  final long startNanos = System.nanoTime();
+
+  /** Whether the client asked to keep the connection open after this exchange. */
+  final boolean keepAlive;
+
+  /** What is sent to the engine, rebuilt from what was checked; kept for one retry. */
+  HttpRequest proxyToUpstreamRequest;
+
+  boolean forwarded;
+  boolean requestComplete;
+
+  /** The rest of the request body is read and dropped, never forwarded. */
+  boolean discardBody;
+
+  boolean responseHeadSent;
+  boolean responseComplete;
+
+  /** The response to the client is chunked, so a cut stream can still end with a last chunk. */
+  boolean clientChunked;
+
+  /** Close the client connection once the response is written. */
+  boolean closeAfter;
+
+  boolean retried;
+
+  /** The engine will close its connection after this response. */
+  boolean upstreamCloses;
+
+  boolean logged;
+  int status;
+  long bytesIn;
+  long bytesOut;
+  String reason;
+
+  Exchange(RequestHead head, Decision decision, boolean keepAlive) {
+    this.head = head;
+    this.decision = decision;
+    this.keepAlive = keepAlive;
+    this.reason = decision.reason();
+  }
+
+  boolean isHead() {
+    return head.method().equals("HEAD");
+  }
+
+  /** GET and HEAD without a body can be sent again on a new connection if the first one died. */
+  boolean retryable() {
+    return !retried
+        && (head.method().equals("GET") || isHead())
+        && !responseHeadSent
+        && bytesIn == 0;
+  }
+
+  AccessEntry toAccessEntry(String client) {
+    return new AccessEntry(
+        time,
+        client,
+        head.method(),
+        head.target().raw(),
+        head.target().path(),
+        decision.allowed() ? "allow" : "deny",
+        decision.ruleId(),
+        reason,
+        status,
+        bytesIn,
+        bytesOut,
+        (System.nanoTime() - startNanos) / 1e6);
+  }
+}

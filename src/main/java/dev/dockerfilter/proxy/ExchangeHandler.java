@@ -1,0 +1,728 @@
+package dev.dockerfilter.proxy;
+
+import dev.dockerfilter.config.Durations;
+import dev.dockerfilter.http.BodyFraming;
+import dev.dockerfilter.http.HopByHopHeaders;
+import dev.dockerfilter.http.MalformedRequestException;
+import dev.dockerfilter.http.RequestHead;
+import dev.dockerfilter.http.StrictRequestDecoder;
+import dev.dockerfilter.observability.AccessEntry;
+import dev.dockerfilter.observability.AccessLog;
+import dev.dockerfilter.policy.Decision;
+import dev.dockerfilter.policy.PolicyRequest;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the exchanges of one client connection, strictly one after another: judge the request,
+ * answer a denial or forward it on this connection's own upstream connection, stream the answer
+ * back, then read the next request.
+ *
+ * <p>The client channel never reads by itself: a request, and each piece of its body, is read only
+ * when the previous step is done, which gives backpressure and keeps pipelined requests in order.
+ * The upstream channel reads while the client can take more.
+ */
+final class ExchangeHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ExchangeHandler.class);
+
+  /** A denied request's body is read and dropped up to this size; past it we close. */
+  static final long MAX_DISCARDED_BODY_BYTES = 1 << 20;
+
+  /** After a final answer, how long we keep dropping a body the client is still sending. */
+  static final Duration LINGER = Duration.ofSeconds(2);
+
+  private static final int UPSTREAM_MAX_INITIAL_LINE_BYTES = 8192;
+  private static final int UPSTREAM_MAX_HEADER_BYTES = 64 * 1024;
+  private static final int UPSTREAM_MAX_CHUNK_BYTES = 64 * 1024;
+
+  private enum Timer {
+    NONE,
+    IDLE,
+    HEADER_READ,
+    UPSTREAM_HEADERS,
+    LINGER
+  }
+
+  private final ProxyContext context;
+  private final StrictRequestDecoder decoder;
+  private final ResponseEncoder encoder;
+
+  private ChannelHandlerContext ctx;
+  private String client = "-";
+  private Channel upstream;
+  private Exchange exchange;
+  private boolean draining;
+  private ScheduledFuture<?> timerTask;
+  private Timer timer = Timer.NONE;
+
+  ExchangeHandler(ProxyContext context, StrictRequestDecoder decoder, ResponseEncoder encoder) {
+    this.context = context;
+    this.decoder = decoder;
+    this.encoder = encoder;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    client = ClientIdentity.describe(ctx.channel());
+    if (!context.registry().admit(ctx.channel())) {
+      FullHttpResponse busy =
+          DockerErrors.response(503, "docker-filter: too many open connections", false, true);
+      ctx.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    draining = context.registry().draining();
+    awaitNextRequest();
+    ctx.fireChannelActive();
+  }
+
+  // --- client side -------------------------------------------------------------------------
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      onRequestHead(request);
+      if (msg instanceof HttpContent) {
+        // Only the decoder's placeholder for a malformed request is both head and body.
+        ReferenceCountUtil.release(msg);
+      }
+    } else if (msg instanceof HttpContent content) {
+      onRequestContent(content);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /** Called for every read from the client socket, before decoding. */
+  void bytesArrived() {
+    if (exchange == null && timer == Timer.IDLE) {
+      arm(Timer.HEADER_READ, context.timeouts().headerRead());
+    }
+  }
+
+  private void onRequestHead(HttpRequest request) {
+    cancelTimer();
+    if (exchange != null) {
+      // Reads are requested one at a time, so a second head inside an exchange is a bug.
+      LOG.atError().setMessage("request head during an exchange").log();
+      ctx.close();
+      return;
+    }
+    if (request.decoderResult().isFailure()) {
+      reject(asMalformed(request.decoderResult().cause()), "-", "-");
+      return;
+    }
+    RequestHead head;
+    try {
+      head = RequestHead.from(request);
+    } catch (MalformedRequestException e) {
+      reject(e, request.method().name(), request.uri());
+      return;
+    }
+    Decision decision =
+        context
+            .policy()
+            .decide(
+                new PolicyRequest(head.method(), head.target().path(), head.target().rawQuery()));
+    boolean keepAlive = !head.http10() && HttpUtil.isKeepAlive(request) && !draining;
+    exchange = new Exchange(head, decision, keepAlive);
+    encoder.answeringHead(exchange.isHead());
+    if (decision.allowed()) {
+      forward(exchange, request);
+    } else {
+      deny(exchange);
+    }
+  }
+
+  private void onRequestContent(HttpContent content) {
+    Exchange x = exchange;
+    if (x == null || x.requestComplete) {
+      content.release();
+      return;
+    }
+    boolean last = content instanceof LastHttpContent;
+    int bytes = content.content().readableBytes();
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      failRequestBody(x, asMalformed(content.decoderResult().cause()));
+      return;
+    }
+    if (x.discardBody) {
+      content.release();
+      discard(x, bytes, last);
+      return;
+    }
+    if (bodyForbidden(x)) {
+      content.release();
+      if (bytes > 0) {
+        // RFC 9110 section 9.3.1: a GET body has no meaning; the engine would ignore it.
+        failRequestBody(
+            x, new MalformedRequestException(400, "request body on " + x.head.method()));
+        return;
+      }
+      endRequest(x, last);
+      return;
+    }
+    x.bytesIn += bytes;
+    if (last) {
+      x.requestComplete = true;
+    }
+    Channel to = upstream;
+    to.writeAndFlush(content)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                upstreamWriteFailed(to, f.cause());
+                return;
+              }
+              if (exchange != x) {
+                return;
+              }
+              if (last) {
+                maybeFinish(x);
+              } else {
+                ctx.read();
+              }
+            });
+  }
+
+  private void discard(Exchange x, int bytes, boolean last) {
+    x.bytesIn += bytes;
+    if (x.bytesIn > MAX_DISCARDED_BODY_BYTES) {
+      endExchange(x);
+      ctx.close();
+      return;
+    }
+    endRequest(x, last);
+  }
+
+  private void endRequest(Exchange x, boolean last) {
+    if (last) {
+      x.requestComplete = true;
+      maybeFinish(x);
+    } else {
+      ctx.read();
+    }
+  }
+
+  private static boolean bodyForbidden(Exchange x) {
+    return x.head.method().equals("GET") || x.isHead();
+  }
+
+  // --- answers we make ourselves -----------------------------------------------------------
+
+  private void reject(MalformedRequestException e, String method, String target) {
+    // RFC 9112 section 9.3: after a message we cannot frame, nothing more on this connection
+    // can be trusted to start at a request boundary, so we answer and close.
+    AccessLog.write(
+        new AccessEntry(
+            Instant.now(),
+            client,
+            method,
+            target,
+            "-",
+            "reject",
+            "-",
+            "malformed-request",
+            e.status(),
+            0,
+            0,
+            0));
+    encoder.answeringHead(false);
+    FullHttpResponse response =
+        DockerErrors.response(
+            e.status(),
+            "docker-filter rejected a malformed request: " + e.getMessage(),
+            false,
+            true);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void deny(Exchange x) {
+    boolean hasBody = x.head.framing() == BodyFraming.CHUNKED || x.head.contentLength() > 0;
+    x.discardBody = true;
+    x.closeAfter = hasBody || !x.keepAlive;
+    String message =
+        "docker-filter refused "
+            + x.head.method()
+            + " "
+            + x.head.target().path()
+            + ": "
+            + x.decision.note();
+    respond(x, 403, message);
+    if (!x.requestComplete) {
+      ctx.read();
+    }
+  }
+
+  /** Sends a final JSON answer of our own for the current exchange. */
+  private void respond(Exchange x, int status, String message) {
+    if (!x.requestComplete) {
+      // The rest of the body will not be forwarded: drop it, then close (RFC 9112 section 9.6).
+      x.discardBody = true;
+      x.closeAfter = true;
+    }
+    if (draining || !x.keepAlive) {
+      x.closeAfter = true;
+    }
+    x.status = status;
+    x.responseHeadSent = true;
+    FullHttpResponse response =
+        DockerErrors.response(status, message, x.head.http10(), x.closeAfter);
+    if (!x.isHead()) {
+      x.bytesOut += response.content().readableBytes();
+    }
+    ctx.writeAndFlush(response)
+        .addListener(
+            f -> {
+              x.responseComplete = true;
+              maybeFinish(x);
+            });
+  }
+
+  private void failRequestBody(Exchange x, MalformedRequestException e) {
+    closeUpstream();
+    x.reason = "malformed-request";
+    if (x.responseHeadSent) {
+      endExchange(x);
+      ctx.close();
+      return;
+    }
+    x.requestComplete = true;
+    x.closeAfter = true;
+    respond(x, e.status(), "docker-filter rejected a malformed request: " + e.getMessage());
+  }
+
+  // --- forwarding --------------------------------------------------------------------------
+
+  private void forward(Exchange x, HttpRequest clientToProxyRequest) {
+    HttpHeaders headers = HopByHopHeaders.endToEnd(clientToProxyRequest.headers());
+    if (!headers.contains(HttpHeaderNames.HOST)) {
+      // HTTP/1.0 clients may omit Host; the engine's HTTP/1.1 server requires one.
+      headers.set(HttpHeaderNames.HOST, "docker");
+    }
+    if (x.head.framing() == BodyFraming.CHUNKED && !bodyForbidden(x)) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    x.proxyToUpstreamRequest =
+        new DefaultHttpRequest(
+            HttpVersion.HTTP_1_1,
+            clientToProxyRequest.method(),
+            x.head.target().forwardTarget(),
+            headers);
+    sendUpstream(x);
+  }
+
+  private void sendUpstream(Exchange x) {
+    if (upstream != null && upstream.isActive()) {
+      writeUpstreamHead(x);
+      return;
+    }
+    ChannelFuture connect =
+        context
+            .connector()
+            .connect(
+                ctx.channel().eventLoop(),
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpClientCodec(
+                                UPSTREAM_MAX_INITIAL_LINE_BYTES,
+                                UPSTREAM_MAX_HEADER_BYTES,
+                                UPSTREAM_MAX_CHUNK_BYTES),
+                            new UpstreamHandler(ExchangeHandler.this));
+                  }
+                });
+    upstream = connect.channel();
+    connect.addListener(
+        (ChannelFuture f) -> {
+          if (exchange != x || upstream != f.channel()) {
+            f.channel().close();
+            return;
+          }
+          if (!f.isSuccess()) {
+            upstream = null;
+            context.upstreamHealth().failed(context.connector().upstream(), f.cause());
+            respond(
+                x,
+                502,
+                "docker-filter: upstream "
+                    + context.connector().upstream().uri()
+                    + " is unavailable ("
+                    + describe(f.cause())
+                    + ")");
+            x.reason = "upstream-unavailable";
+            return;
+          }
+          context.upstreamHealth().connected(context.connector().upstream());
+          writeUpstreamHead(x);
+        });
+  }
+
+  private void writeUpstreamHead(Exchange x) {
+    x.forwarded = true;
+    upstream.config().setAutoRead(ctx.channel().isWritable());
+    Duration headerTimeout = context.timeouts().upstreamHeaders();
+    if (!headerTimeout.isZero()) {
+      arm(Timer.UPSTREAM_HEADERS, headerTimeout);
+    }
+    Channel to = upstream;
+    ChannelFuture written = to.write(x.proxyToUpstreamRequest);
+    if (bodyForbidden(x)) {
+      // The client's (empty) body is dropped, so the message to the engine ends here.
+      written = to.write(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+    to.flush();
+    written.addListener(
+        (ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            upstreamWriteFailed(to, f.cause());
+          } else if (exchange == x && !x.requestComplete) {
+            ctx.read();
+          }
+        });
+  }
+
+  private void upstreamWriteFailed(Channel to, Throwable cause) {
+    upstreamClosed(to, "cannot write to the engine: " + describe(cause));
+    to.close();
+  }
+
+  // --- upstream side -----------------------------------------------------------------------
+
+  void upstreamRead(Channel from, Object msg) {
+    Exchange x = exchange;
+    if (from != upstream || x == null || !x.forwarded || x.responseComplete) {
+      // The engine spoke without being asked: that connection is out of step.
+      ReferenceCountUtil.release(msg);
+      from.close();
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      onResponseHead(x, response);
+      if (msg instanceof HttpContent) {
+        ReferenceCountUtil.release(msg);
+      }
+    } else if (msg instanceof HttpContent content) {
+      onResponseContent(x, content);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  void upstreamReadComplete() {
+    ctx.flush();
+  }
+
+  private void onResponseHead(Exchange x, HttpResponse upstreamToProxyResponse) {
+    if (timer == Timer.UPSTREAM_HEADERS) {
+      cancelTimer();
+    }
+    if (upstreamToProxyResponse.decoderResult().isFailure()) {
+      closeUpstream();
+      failUpstream(x, 502, "malformed answer from the engine", "upstream-malformed");
+      return;
+    }
+    int code = upstreamToProxyResponse.status().code();
+    if (code == 101) {
+      // An upgraded connection is an unfiltered pipe both ways; policy never allowed one here.
+      closeUpstream();
+      x.closeAfter = true;
+      failUpstream(x, 502, "the engine switched protocols, which is refused", "upstream-upgrade");
+      return;
+    }
+    if (upstreamToProxyResponse.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      return;
+    }
+    HttpHeaders headers = HopByHopHeaders.endToEnd(upstreamToProxyResponse.headers());
+    x.upstreamCloses = !HttpUtil.isKeepAlive(upstreamToProxyResponse);
+    boolean bodyless = x.isHead() || code == 204 || code == 304;
+    if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      if (x.head.http10()) {
+        // An HTTP/1.0 client never gets chunks: the body ends when the connection does.
+        x.closeAfter = true;
+      } else {
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        x.clientChunked = true;
+      }
+    }
+    if (draining || !x.keepAlive) {
+      x.closeAfter = true;
+    }
+    if (x.closeAfter) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    x.status = code;
+    x.responseHeadSent = true;
+    ctx.write(
+        new DefaultHttpResponse(
+            x.head.http10() ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
+            upstreamToProxyResponse.status(),
+            headers));
+  }
+
+  private void onResponseContent(Exchange x, HttpContent content) {
+    if (!x.responseHeadSent) {
+      content.release();
+      return;
+    }
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      upstreamClosed(upstream, "malformed body from the engine");
+      return;
+    }
+    boolean last = content instanceof LastHttpContent;
+    x.bytesOut += content.content().readableBytes();
+    ChannelFuture written = ctx.write(content);
+    if (!last) {
+      if (!ctx.channel().isWritable()) {
+        upstream.config().setAutoRead(false);
+      }
+      return;
+    }
+    x.responseComplete = true;
+    ctx.flush();
+    if (x.upstreamCloses) {
+      closeUpstream();
+    }
+    written.addListener(f -> maybeFinish(x));
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && upstream != null) {
+      upstream.config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  /** The upstream connection {@code from} is gone; finish whatever depended on it. */
+  void upstreamClosed(Channel from, String why) {
+    if (from != upstream) {
+      return;
+    }
+    upstream = null;
+    Exchange x = exchange;
+    if (x == null || !x.forwarded || x.responseComplete) {
+      return;
+    }
+    if (!x.responseHeadSent) {
+      if (x.retryable()) {
+        // A kept-alive connection the engine dropped (e.g. it restarted): one fresh try.
+        x.retried = true;
+        sendUpstream(x);
+        return;
+      }
+      failUpstream(x, 502, why + " before answering", "upstream-closed");
+      return;
+    }
+    endCutStream(x);
+  }
+
+  /** The engine went away mid-response: end what the client has so far, then close. */
+  private void endCutStream(Exchange x) {
+    x.reason = "upstream-closed";
+    x.closeAfter = true;
+    x.responseComplete = true;
+    x.requestComplete = true;
+    if (x.clientChunked && !x.isHead()) {
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> maybeFinish(x));
+    } else {
+      endExchange(x);
+      ctx.close();
+    }
+  }
+
+  private void failUpstream(Exchange x, int status, String what, String reason) {
+    if (x.responseHeadSent) {
+      endCutStream(x);
+      return;
+    }
+    respond(x, status, "docker-filter: " + what);
+    x.reason = reason;
+  }
+
+  private void closeUpstream() {
+    Channel u = upstream;
+    upstream = null;
+    if (u != null) {
+      u.close();
+    }
+  }
+
+  // --- end of an exchange ------------------------------------------------------------------
+
+  private void maybeFinish(Exchange x) {
+    if (exchange != x || !x.responseComplete) {
+      return;
+    }
+    if (!x.requestComplete) {
+      if (x.closeAfter) {
+        arm(Timer.LINGER, LINGER);
+        ctx.read();
+      }
+      return;
+    }
+    endExchange(x);
+    if (x.closeAfter || draining) {
+      ctx.close();
+      return;
+    }
+    awaitNextRequest();
+  }
+
+  private void endExchange(Exchange x) {
+    if (!x.logged) {
+      x.logged = true;
+      AccessLog.write(x.toAccessEntry(client));
+    }
+  }
+
+  private void awaitNextRequest() {
+    exchange = null;
+    if (draining) {
+      ctx.close();
+      return;
+    }
+    if (decoder.isReadingHead()) {
+      arm(Timer.HEADER_READ, context.timeouts().headerRead());
+    } else {
+      arm(Timer.IDLE, context.timeouts().idle());
+    }
+    ctx.read();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == ConnectionRegistry.DRAIN) {
+      draining = true;
+      if (exchange == null) {
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelTimer();
+    Exchange x = exchange;
+    if (x != null && !x.logged) {
+      if (!x.responseComplete) {
+        x.reason = "client-closed";
+      }
+      endExchange(x);
+    }
+    exchange = null;
+    closeUpstream();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      LOG.atWarn()
+          .setMessage("closing a client connection after an unexpected error")
+          .addKeyValue("client", client)
+          .setCause(cause)
+          .log();
+    }
+    ctx.close();
+  }
+
+  // --- timers ------------------------------------------------------------------------------
+
+  private void arm(Timer kind, Duration after) {
+    cancelTimer();
+    timer = kind;
+    timerTask =
+        ctx.executor().schedule(() -> timerFired(kind), after.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelTimer() {
+    if (timerTask != null) {
+      timerTask.cancel(false);
+      timerTask = null;
+    }
+    timer = Timer.NONE;
+  }
+
+  private void timerFired(Timer kind) {
+    if (timer != kind) {
+      return;
+    }
+    timer = Timer.NONE;
+    timerTask = null;
+    switch (kind) {
+      case HEADER_READ:
+        reject(
+            new MalformedRequestException(
+                408,
+                "request header not complete within "
+                    + Durations.format(context.timeouts().headerRead())),
+            "-",
+            "-");
+        break;
+      case UPSTREAM_HEADERS:
+        Exchange x = exchange;
+        closeUpstream();
+        if (x != null) {
+          failUpstream(
+              x,
+              504,
+              "the engine did not answer within "
+                  + Durations.format(context.timeouts().upstreamHeaders()),
+              "upstream-timeout");
+        }
+        break;
+      default:
+        ctx.close();
+        break;
+    }
+  }
+
+  private static MalformedRequestException asMalformed(Throwable cause) {
+    if (cause instanceof MalformedRequestException e) {
+      return e;
+    }
+    return new MalformedRequestException(400, String.valueOf(cause.getMessage()));
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message;
+  }
+}
