@@ -1,5 +1,7 @@
 package dev.dockerfilter.policy;
 
+import java.util.Objects;
+
 /**
  * The outcome of judging one request.
  *
@@ -9,6 +11,28 @@ package dev.dockerfilter.policy;
  * @param note a sentence for humans saying why, e.g. "exports the container's whole filesystem"
  */
 public record Decision(Verdict verdict, String ruleId, String reason, String note) {
+
+  /** The rule id of a decision that no single rule made. */
+  public static final String NO_RULE = "-";
+
+  /** Reason: an allow rule matched the path and the method. */
+  public static final String ALLOWED_BY_RULE = "allowed-by-rule";
+
+  /** Reason: an explicit deny rule matched the path and the method. */
+  public static final String DENIED_BY_RULE = "denied-by-rule";
+
+  /** Reason: some rule matches the path, but no rule allows the method on it. */
+  public static final String METHOD_NOT_ALLOWED = "method-not-allowed";
+
+  /** Reason: no rule matches the path at all. */
+  public static final String NO_RULE_FOR_PATH = "no-rule-for-path";
+
+  public Decision {
+    Objects.requireNonNull(verdict, "verdict");
+    Objects.requireNonNull(ruleId, "ruleId");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(note, "note");
+  }
 
   public boolean allowed() {
     return verdict == Verdict.ALLOW;
