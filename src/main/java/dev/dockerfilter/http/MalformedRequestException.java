@@ -12,7 +12,8 @@ public final class MalformedRequestException extends Exception {
   public MalformedRequestException(int status, String message) {
     super(message);
     if (status < 400 || status > 599) {
-      throw new IllegalArgumentException("status out of range: '" + status + "' (expected 4xx/5xx)");
+      throw new IllegalArgumentException(
+          "status out of range: '" + status + "' (expected 4xx/5xx)");
     }
     this.status = status;
   }
