@@ -235,6 +235,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  private static boolean hasBody(RequestHead head) {
+    return head.framing() == BodyFraming.CHUNKED || head.contentLength() > 0;
+  }
+
   private static boolean bodyForbidden(Exchange x) {
     return x.head.method().equals("GET") || x.isHead();
   }
@@ -269,9 +273,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void deny(Exchange x) {
-    boolean hasBody = x.head.framing() == BodyFraming.CHUNKED || x.head.contentLength() > 0;
     x.discardBody = true;
-    x.closeAfter = hasBody || !x.keepAlive;
     String message =
         "docker-filter refused "
             + x.head.method()
@@ -287,7 +289,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   /** Sends a final JSON answer of our own for the current exchange. */
   private void respond(Exchange x, int status, String message) {
-    if (!x.requestComplete) {
+    if (!x.requestComplete && hasBody(x.head)) {
       // The rest of the body will not be forwarded: drop it, then close (RFC 9112 section 9.6).
       x.discardBody = true;
       x.closeAfter = true;
