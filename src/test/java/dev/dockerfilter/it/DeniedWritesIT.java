@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,6 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DeniedWritesIT {
   /** Stands for the fixture container's name in the command table. */
   private static final String FIXTURE = "{fixture}";
+
+  /** A refusal is immediate; a CLI still running after this was let through. */
+  private static final Duration CLI_TIMEOUT = Duration.ofSeconds(20);
 
   private static Engine engine;
   private static ProxyProcess proxy;
@@ -70,7 +74,7 @@ class DeniedWritesIT {
     String[] args = command.stream().map(a -> a.replace(FIXTURE, fixture)).toArray(String[]::new);
     Engine.Snapshot before = engine.snapshot();
 
-    DockerCli.Result result = DockerCli.through(proxy).run(args);
+    DockerCli.Result result = DockerCli.through(proxy).run(CLI_TIMEOUT, args);
 
     assertThat(result.exitCode()).as(result.toString()).isNotZero();
     List<String> errorLines = result.stderrLinesContaining("Error response from daemon:");

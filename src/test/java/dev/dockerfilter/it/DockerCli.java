@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * directory and no DOCKER_* variables, so the developer's contexts cannot redirect it.
  */
 final class DockerCli {
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Path PREFERRED_BINARY = Path.of("/usr/local/bin/docker");
 

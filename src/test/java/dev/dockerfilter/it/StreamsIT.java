@@ -146,10 +146,7 @@ class StreamsIT {
             .isIn(Chunk.Kind.LAST, Chunk.Kind.CLOSED);
 
         RawHttp.Response whileDown = awaitBadGateway(Duration.ofSeconds(15));
-        assertThat(whileDown.field("content-type")).hasValueSatisfying(
-            v -> assertThat(v).startsWith("application/json"));
-        assertThat(JSON.readTree(whileDown.body()).path("message").asText())
-            .startsWith("docker-filter: upstream");
+        assertThat(messageOf(whileDown)).startsWith("docker-filter: upstream");
       } finally {
         restart.awaitSuccess(Duration.ofSeconds(90));
       }
@@ -175,6 +172,18 @@ class StreamsIT {
     }
     throw new AssertionError(
         "No 502 while the engine was down; last answer: " + last + "\n" + proxy.describe());
+  }
+
+  /** The {@code message} of a Docker-shaped JSON error body. */
+  private static String messageOf(RawHttp.Response response) {
+    assertThat(response.field("content-type"))
+        .as("Content-Type of %s", response)
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    try {
+      return JSON.readTree(response.body()).path("message").asText();
+    } catch (IOException e) {
+      throw new AssertionError("Not a JSON body: " + response, e);
+    }
   }
 
   private static RawHttp.Response containerList() throws IOException {
