@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * With the default policy, the docker CLI prints through the proxy exactly what it prints
- * straight from the engine, for every read command a monitoring user runs.
+ * With the default policy, the docker CLI prints through the proxy exactly what it prints straight
+ * from the engine, for every read command a monitoring user runs.
  */
 class CliParityIT {
   /** Stands for the fixture container's name in the command tables. */
@@ -29,10 +29,7 @@ class CliParityIT {
     engine = Engine.fromEnvironment();
     fixture = Engine.uniqueName("parity");
     engine.run(
-        fixture,
-        "sh",
-        "-c",
-        "echo parity-out; echo parity-err >&2; while true; do sleep 1; done");
+        fixture, "sh", "-c", "echo parity-out; echo parity-err >&2; while true; do sleep 1; done");
     proxy = ProxyProcess.start(engine);
   }
 

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * The real docker CLI pointed at one address with {@code -H}: {@code /usr/local/bin/docker} when
  * the machine has it, else {@code docker} on PATH (Debian's docker.io brings one).
  *
- * <p>Each run has a hard timeout and ends with SIGKILL, because some commands ({@code docker
- * stats} without {@code --no-stream}) ignore SIGTERM. It runs with an empty configuration
- * directory and no DOCKER_* variables, so the developer's contexts cannot redirect it.
+ * <p>Each run has a hard timeout and ends with SIGKILL, because some commands ({@code docker stats}
+ * without {@code --no-stream}) ignore SIGTERM. It runs with an empty configuration directory and no
+ * DOCKER_* variables, so the developer's contexts cannot redirect it.
  */
 final class DockerCli {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -78,7 +78,8 @@ final class DockerCli {
   }
 
   /** What one CLI run printed and how it ended; exit code -1 when it was killed at timeout. */
-  record Result(List<String> command, int exitCode, String stdout, String stderr, boolean timedOut) {
+  record Result(
+      List<String> command, int exitCode, String stdout, String stderr, boolean timedOut) {
     Result {
       command = List.copyOf(command);
     }

@@ -22,8 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Docker engine the integration tests run against, reached directly on its socket
- * (never through the proxy): to set up containers and to see what the engine holds.
+ * The real Docker engine the integration tests run against, reached directly on its socket (never
+ * through the proxy): to set up containers and to see what the engine holds.
  *
  * <p>dev/test starts a private engine with dev/engine and passes its address in {@value #ENV}.
  */
@@ -101,8 +101,8 @@ final class Engine {
   }
 
   /**
-   * Creates a container of the test image with no network (the engine has no bridge anyway)
-   * that runs COMMAND, and returns its id.
+   * Creates a container of the test image with no network (the engine has no bridge anyway) that
+   * runs COMMAND, and returns its id.
    */
   String create(String name, String... command) {
     ObjectNode config = JSON.createObjectNode();
@@ -163,8 +163,8 @@ final class Engine {
   }
 
   /**
-   * Starts {@code dev/engine restart} for this engine, which stops it, keeps it down for
-   * DOWN_FOR and starts it again with the same state.
+   * Starts {@code dev/engine restart} for this engine, which stops it, keeps it down for DOWN_FOR
+   * and starts it again with the same state.
    */
   Restart restartInBackground(Duration downFor) throws IOException {
     Path log = Files.createTempFile("engine-restart-", ".log");

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class LifecycleIT {
   private static final int EXIT_LISTENER_FAILED = 3;
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+
   /** Time for the JVM to notice the signal and for the test to notice the effect. */
   private static final Duration MARGIN = Duration.ofSeconds(3);
 
@@ -52,7 +53,9 @@ class LifecycleIT {
             "the listener to stop accepting after SIGTERM",
             proxy::describe);
         RawHttp.Chunk.Kind end = events.readToEnd(SHUTDOWN_GRACE.plus(MARGIN));
-        assertThat(end).as("how the open stream ended").isIn(RawHttp.Chunk.Kind.LAST, RawHttp.Chunk.Kind.CLOSED);
+        assertThat(end)
+            .as("how the open stream ended")
+            .isIn(RawHttp.Chunk.Kind.LAST, RawHttp.Chunk.Kind.CLOSED);
         assertThat(Duration.ofNanos(System.nanoTime() - signalled))
             .as("time from SIGTERM to the stream's end")
             .isLessThan(SHUTDOWN_GRACE.plus(MARGIN));

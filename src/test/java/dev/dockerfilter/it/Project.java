@@ -14,8 +14,7 @@ final class Project {
 
   /** The project root; Maven's plugins set {@code basedir} and start tests there. */
   static Path root() {
-    return Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
-        .toAbsolutePath();
+    return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
   }
 
   /** The jar {@code mvn package} builds; failsafe runs after it, so it must exist. */

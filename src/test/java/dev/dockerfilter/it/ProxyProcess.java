@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real proxy, {@code java -jar target/docker-filter.jar}, run as a child process in a
- * temporary directory of its own. By default it listens on {@code unix://<dir>/docker.sock} and
- * forwards to the test engine. Its stdout and stderr go to one file, for assertions on the log
- * and for failure messages.
+ * The real proxy, {@code java -jar target/docker-filter.jar}, run as a child process in a temporary
+ * directory of its own. By default it listens on {@code unix://<dir>/docker.sock} and forwards to
+ * the test engine. Its stdout and stderr go to one file, for assertions on the log and for failure
+ * messages.
  */
 final class ProxyProcess implements AutoCloseable {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(10);

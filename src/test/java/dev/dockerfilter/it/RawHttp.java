@@ -25,8 +25,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection that writes exactly the bytes a test gives it and reads HTTP/1.1
- * responses with a deadline on every read, for example:
+ * One client connection that writes exactly the bytes a test gives it and reads HTTP/1.1 responses
+ * with a deadline on every read, for example:
  *
  * <pre>{@code
  * try (RawHttp http = RawHttp.connect("unix:///tmp/x/docker.sock")) {
@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>Unix sockets use the JDK's own {@code UnixDomainSocketAddress} (JDK 16+), so no native
- * library is involved. A read that outlasts its deadline throws {@link SocketTimeoutException}.
+ * <p>Unix sockets use the JDK's own {@code UnixDomainSocketAddress} (JDK 16+), so no native library
+ * is involved. A read that outlasts its deadline throws {@link SocketTimeoutException}.
  */
 final class RawHttp implements AutoCloseable {
   private static final int READ_BUFFER_BYTES = 64 * 1024;
@@ -291,8 +291,8 @@ final class RawHttp implements AutoCloseable {
   }
 
   /**
-   * A line without its CRLF, or null when the connection closed first; {@link #truncatedLine}
-   * then says whether part of a line had arrived.
+   * A line without its CRLF, or null when the connection closed first; {@link #truncatedLine} then
+   * says whether part of a line had arrived.
    */
   private String readLine(long deadline) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -301,7 +301,8 @@ final class RawHttp implements AutoCloseable {
         byte b = in.get();
         if (b == LF) {
           byte[] bytes = line.toByteArray();
-          int length = bytes.length > 0 && bytes[bytes.length - 1] == CR ? bytes.length - 1 : bytes.length;
+          int length =
+              bytes.length > 0 && bytes[bytes.length - 1] == CR ? bytes.length - 1 : bytes.length;
           return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         }
         line.write(b);

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Endless and long answers (events, logs that follow) reach the client as the engine sends
- * them, are never cut by the proxy's timeouts, and end when the engine ends them.
+ * Endless and long answers (events, logs that follow) reach the client as the engine sends them,
+ * are never cut by the proxy's timeouts, and end when the engine ends them.
  *
  * <p>The proxy runs with one-second timeouts, so every silence below outlasts all of them.
  */
@@ -123,7 +123,9 @@ class StreamsIT {
 
       engine.create(name, "true");
       Chunk chunk = events.readChunk(Duration.ofSeconds(5));
-      assertThat(chunk.kind()).as("after the silence, %s", proxy.describe()).isEqualTo(Chunk.Kind.DATA);
+      assertThat(chunk.kind())
+          .as("after the silence, %s", proxy.describe())
+          .isEqualTo(Chunk.Kind.DATA);
       JsonNode event = JSON.readTree(chunk.data());
       assertThat(event.path("Action").asText()).isEqualTo("create");
       assertThat(event.at("/Actor/Attributes/name").asText()).isEqualTo(name);
