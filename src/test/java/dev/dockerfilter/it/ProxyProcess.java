@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +30,18 @@ final class ProxyProcess implements AutoCloseable {
   private static final List<String> JVM_FLAGS =
       List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-Dio.netty.allocator.type=unpooled");
 
+  /**
+   * Directories and processes of every launch, for a last clean-up when the test JVM exits: a test
+   * that fails between launching a proxy and closing it must not leave either behind.
+   */
+  private static final Set<Path> DIRS = ConcurrentHashMap.newKeySet();
+
+  private static final Set<Process> PROCESSES = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(ProxyProcess::cleanUpAll, "proxy-clean-up"));
+  }
+
   private final Process process;
   private final Path dir;
   private final Path output;
@@ -40,6 +54,7 @@ final class ProxyProcess implements AutoCloseable {
     this.output = output;
     this.listen = listen;
     this.command = List.copyOf(cmd);
+    PROCESSES.add(process);
   }
 
   /** A proxy in front of ENGINE with OPTIONS added, ready to serve. */
@@ -166,6 +181,19 @@ final class ProxyProcess implements AutoCloseable {
       }
     }
     Project.deleteTree(dir);
+    PROCESSES.remove(process);
+    DIRS.remove(dir);
+  }
+
+  private static void cleanUpAll() {
+    PROCESSES.forEach(Process::destroyForcibly);
+    for (Path dir : DIRS) {
+      try {
+        Project.deleteTree(dir);
+      } catch (IOException e) {
+        System.err.println("Cannot delete " + dir + ": " + e);
+      }
+    }
   }
 
   /** How to launch one proxy. */
@@ -181,6 +209,7 @@ final class ProxyProcess implements AutoCloseable {
       this.engine = engine;
       // Under /tmp, not a deep build directory: unix socket paths must stay under 108 bytes.
       this.dir = Files.createTempDirectory(Path.of("/tmp"), "df-it-");
+      DIRS.add(dir);
     }
 
     /** The proxy's own directory, where the default socket and the output file live. */
@@ -212,7 +241,14 @@ final class ProxyProcess implements AutoCloseable {
 
     /** Launches and waits until the proxy answers {@code GET /_ping}. */
     ProxyProcess start() throws IOException {
-      return launch().awaitReady();
+      ProxyProcess proxy = launch();
+      try {
+        return proxy.awaitReady();
+      } catch (RuntimeException | Error e) {
+        // The failure message already holds the output; leave no process or directory behind.
+        proxy.close();
+        throw e;
+      }
     }
 
     /** Launches without waiting, for proxies expected to fail. */
