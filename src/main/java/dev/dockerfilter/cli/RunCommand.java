@@ -3,6 +3,7 @@ package dev.dockerfilter.cli;
 import dev.dockerfilter.config.Durations;
 import dev.dockerfilter.config.Endpoint;
 import dev.dockerfilter.config.ProxyConfig;
+import dev.dockerfilter.observability.AccessLog;
 import dev.dockerfilter.observability.LogFormat;
 import dev.dockerfilter.observability.Logging;
 import dev.dockerfilter.policy.Policy;
@@ -190,7 +191,7 @@ final class RunCommand implements Callable<Integer> {
     Policy policy = Presets.readOnly();
     ProxyServer server;
     try {
-      server = ProxyServer.start(config, policy);
+      server = ProxyServer.start(config, policy, new AccessLog());
     } catch (ListenerException e) {
       LOG.atError().setMessage("cannot start").addKeyValue("error", e.getMessage()).log();
       return ExitCodes.LISTENER_FAILED;

@@ -5,13 +5,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Writes one line per exchange, with a fixed key order, through the {@code access} logger. */
-public final class AccessLog {
+public final class AccessLog implements ExchangeObserver {
   private static final Logger LOG = LoggerFactory.getLogger("access");
 
   /** Wire data longer than this is cut before it reaches a log line. */
   static final int MAX_TARGET_CHARS = 1024;
 
-  private AccessLog() {}
+  @Override
+  public void exchangeEnded(AccessEntry e) {
+    write(e);
+  }
 
   public static void write(AccessEntry e) {
     LOG.atInfo()

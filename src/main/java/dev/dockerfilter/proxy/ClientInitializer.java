@@ -8,9 +8,11 @@ import io.netty.handler.flow.FlowControlHandler;
 /** Builds the pipeline of every accepted client connection. */
 final class ClientInitializer extends ChannelInitializer<Channel> {
   private final ProxyContext context;
+  private final String listener;
 
-  ClientInitializer(ProxyContext context) {
+  ClientInitializer(ProxyContext context, String listener) {
     this.context = context;
+    this.listener = listener;
   }
 
   @Override
@@ -19,7 +21,7 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
         new StrictRequestDecoder(
             context.limits().maxInitialLineBytes(), context.limits().maxHeaderBytes());
     ResponseEncoder encoder = new ResponseEncoder();
-    ExchangeHandler exchanges = new ExchangeHandler(context, decoder, encoder);
+    ExchangeHandler exchanges = new ExchangeHandler(context, listener, decoder, encoder);
     // The flow control handler hands decoded messages over one per read() call, so requests
     // that arrive pipelined in one packet are still taken one exchange at a time.
     ch.pipeline()

@@ -31,6 +31,9 @@ final class Exchange {
   /** The response to the client is chunked, so a cut stream can still end with a last chunk. */
   boolean clientChunked;
 
+  /** The response has no length: it ends when the engine ends it (events, logs, stats). */
+  boolean streaming;
+
   /** Close the client connection once the response is written. */
   boolean closeAfter;
 

@@ -7,7 +7,6 @@ import dev.dockerfilter.http.MalformedRequestException;
 import dev.dockerfilter.http.RequestHead;
 import dev.dockerfilter.http.StrictRequestDecoder;
 import dev.dockerfilter.observability.AccessEntry;
-import dev.dockerfilter.observability.AccessLog;
 import dev.dockerfilter.policy.Decision;
 import dev.dockerfilter.policy.PolicyRequest;
 import io.netty.channel.Channel;
@@ -70,6 +69,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private final ProxyContext context;
+  private final String listener;
   private final StrictRequestDecoder decoder;
   private final ResponseEncoder encoder;
 
@@ -78,11 +78,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private Channel upstream;
   private Exchange exchange;
   private boolean draining;
+  private boolean opened;
   private ScheduledFuture<?> timerTask;
   private Timer timer = Timer.NONE;
 
-  ExchangeHandler(ProxyContext context, StrictRequestDecoder decoder, ResponseEncoder encoder) {
+  ExchangeHandler(
+      ProxyContext context,
+      String listener,
+      StrictRequestDecoder decoder,
+      ResponseEncoder encoder) {
     this.context = context;
+    this.listener = listener;
     this.decoder = decoder;
     this.encoder = encoder;
   }
@@ -102,6 +108,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     draining = context.registry().draining();
+    opened = true;
+    context.observer().connectionOpened(listener);
     awaitNextRequest();
     ctx.fireChannelActive();
   }
@@ -248,20 +256,22 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private void reject(MalformedRequestException e, String method, String target) {
     // RFC 9112 section 9.3: after a message we cannot frame, nothing more on this connection
     // can be trusted to start at a request boundary, so we answer and close.
-    AccessLog.write(
-        new AccessEntry(
-            Instant.now(),
-            client,
-            method,
-            target,
-            "-",
-            "reject",
-            "-",
-            "malformed-request",
-            e.status(),
-            0,
-            0,
-            0));
+    context
+        .observer()
+        .exchangeEnded(
+            new AccessEntry(
+                Instant.now(),
+                client,
+                method,
+                target,
+                "-",
+                "reject",
+                "-",
+                "malformed-request",
+                e.status(),
+                0,
+                0,
+                0));
     encoder.answeringHead(false);
     FullHttpResponse response =
         DockerErrors.response(
@@ -479,6 +489,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         x.clientChunked = true;
       }
+      x.streaming = true;
+      context.observer().streamStarted();
     }
     if (draining || !x.keepAlive) {
       x.closeAfter = true;
@@ -608,7 +620,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private void endExchange(Exchange x) {
     if (!x.logged) {
       x.logged = true;
-      AccessLog.write(x.toAccessEntry(client));
+      if (x.streaming) {
+        context.observer().streamEnded();
+      }
+      if (x.reason.startsWith("upstream-")) {
+        context.observer().upstreamError(x.reason);
+      }
+      context.observer().exchangeEnded(x.toAccessEntry(client));
     }
   }
 
@@ -650,6 +668,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
     exchange = null;
     closeUpstream();
+    if (opened) {
+      context.observer().connectionClosed(listener);
+    }
     ctx.fireChannelInactive();
   }
 

@@ -1,6 +1,7 @@
 package dev.dockerfilter.proxy;
 
 import dev.dockerfilter.config.ProxyConfig;
+import dev.dockerfilter.observability.ExchangeObserver;
 import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.transport.UpstreamConnector;
 
@@ -14,4 +15,5 @@ record ProxyContext(
     ProxyConfig.Limits limits,
     ProxyConfig.Timeouts timeouts,
     ConnectionRegistry registry,
-    UpstreamHealth upstreamHealth) {}
+    UpstreamHealth upstreamHealth,
+    ExchangeObserver observer) {}

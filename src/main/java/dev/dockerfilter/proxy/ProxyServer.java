@@ -2,6 +2,7 @@ package dev.dockerfilter.proxy;
 
 import dev.dockerfilter.config.Endpoint;
 import dev.dockerfilter.config.ProxyConfig;
+import dev.dockerfilter.observability.ExchangeObserver;
 import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.transport.Listener;
 import dev.dockerfilter.transport.ListenerException;
@@ -30,7 +31,8 @@ public final class ProxyServer {
   }
 
   /** Binds every listener, or closes what was bound and throws. */
-  public static ProxyServer start(ProxyConfig config, Policy policy) throws ListenerException {
+  public static ProxyServer start(ProxyConfig config, Policy policy, ExchangeObserver observer)
+      throws ListenerException {
     Transports transports = Transports.detect();
     EventLoopGroup group = transports.newEventLoopGroup(config.eventLoopThreads());
     ConnectionRegistry registry = new ConnectionRegistry(config.limits().maxConnections());
@@ -42,13 +44,18 @@ public final class ProxyServer {
             config.limits(),
             config.timeouts(),
             registry,
-            new UpstreamHealth());
+            new UpstreamHealth(),
+            observer);
     List<Listener> listeners = new ArrayList<>();
     try {
       for (Endpoint endpoint : config.listeners()) {
         listeners.add(
             Listener.open(
-                endpoint, config.socketFile(), transports, group, new ClientInitializer(context)));
+                endpoint,
+                config.socketFile(),
+                transports,
+                group,
+                new ClientInitializer(context, endpoint.uri())));
         LOG.atInfo()
             .setMessage("listening")
             .addKeyValue("listener", endpoint.uri())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dockerfilter.config.Endpoint;
 import dev.dockerfilter.config.ProxyConfig;
+import dev.dockerfilter.observability.AccessLog;
 import dev.dockerfilter.policy.Presets;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +39,9 @@ class ProxyWireTest {
     socket = dir.resolve("proxy.sock");
     proxy =
         ProxyServer.start(
-            config(Duration.ofSeconds(10), Duration.ofSeconds(10), 64), Presets.readOnly());
+            config(Duration.ofSeconds(10), Duration.ofSeconds(10), 64),
+            Presets.readOnly(),
+            new AccessLog());
   }
 
   @AfterEach
@@ -61,7 +64,9 @@ class ProxyWireTest {
   private void restartProxy(Duration headerRead, Duration idle, int maxConnections)
       throws Exception {
     proxy.stop(Duration.ZERO);
-    proxy = ProxyServer.start(config(headerRead, idle, maxConnections), Presets.readOnly());
+    proxy =
+        ProxyServer.start(
+            config(headerRead, idle, maxConnections), Presets.readOnly(), new AccessLog());
   }
 
   private static String get(String target) {
