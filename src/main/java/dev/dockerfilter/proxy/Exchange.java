@@ -19,6 +19,9 @@ final class Exchange {
   /** What is sent to the engine, rebuilt from what was checked; kept for one retry. */
   HttpRequest proxyToUpstreamRequest;
 
+  /** Denied by the policy but forwarded because the listener audits. */
+  boolean audited;
+
   boolean forwarded;
   boolean requestComplete;
 
@@ -74,7 +77,7 @@ final class Exchange {
         head.method(),
         head.target().raw(),
         head.target().path(),
-        decision.allowed() ? "allow" : "deny",
+        decision.allowed() ? "allow" : audited ? "would-deny" : "deny",
         decision.ruleId(),
         reason,
         status,

@@ -8,7 +8,10 @@ import dev.dockerfilter.http.RequestHead;
 import dev.dockerfilter.http.StrictRequestDecoder;
 import dev.dockerfilter.observability.AccessEntry;
 import dev.dockerfilter.policy.Decision;
+import dev.dockerfilter.policy.Peer;
+import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.PolicyRequest;
+import dev.dockerfilter.policy.Verdict;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -34,7 +37,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,10 +75,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext context;
   private final String listener;
+  private final AtomicReference<ListenerPolicy> listenerPolicy;
   private final StrictRequestDecoder decoder;
   private final ResponseEncoder encoder;
 
   private ChannelHandlerContext ctx;
+  private Peer peer = new Peer.Unknown();
   private String client = "-";
   private Channel upstream;
   private Exchange exchange;
@@ -85,10 +92,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   ExchangeHandler(
       ProxyContext context,
       String listener,
+      AtomicReference<ListenerPolicy> listenerPolicy,
       StrictRequestDecoder decoder,
       ResponseEncoder encoder) {
     this.context = context;
     this.listener = listener;
+    this.listenerPolicy = listenerPolicy;
     this.decoder = decoder;
     this.encoder = encoder;
   }
@@ -100,7 +109,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    client = ClientIdentity.describe(ctx.channel());
+    peer = ClientIdentity.peer(ctx.channel());
+    client = ClientIdentity.describe(peer);
     if (!context.registry().admit(ctx.channel())) {
       FullHttpResponse busy =
           DockerErrors.response(503, "docker-filter: too many open connections", false, true);
@@ -157,19 +167,34 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       reject(e, request.method().name(), request.uri());
       return;
     }
+    // Looked up per request, so a reloaded policy applies to the next request on any connection.
+    ListenerPolicy judge = listenerPolicy.get();
+    Optional<Policy> policy = judge.selector().select(peer);
     Decision decision =
-        context
-            .policy()
-            .decide(
-                new PolicyRequest(head.method(), head.target().path(), head.target().rawQuery()));
+        policy.isPresent()
+            ? policy
+                .get()
+                .decide(
+                    new PolicyRequest(
+                        head.method(), head.target().path(), head.target().rawQuery()))
+            : clientRefused();
     boolean keepAlive = !head.http10() && HttpUtil.isKeepAlive(request) && !draining;
     exchange = new Exchange(head, decision, keepAlive);
+    exchange.audited = !decision.allowed() && policy.isPresent() && judge.audit();
     encoder.answeringHead(exchange.isHead());
-    if (decision.allowed()) {
+    if (decision.allowed() || exchange.audited) {
       forward(exchange, request);
     } else {
       deny(exchange);
     }
+  }
+
+  private Decision clientRefused() {
+    return new Decision(
+        Verdict.DENY,
+        "-",
+        "client-not-allowed",
+        "client " + client + " is not allowed on " + listener);
   }
 
   private void onRequestContent(HttpContent content) {
