@@ -69,6 +69,22 @@ df_ensure_engine_packages() {
   df_apt_install $(df_engine_packages_missing)
 }
 
+# Real client libraries that the integration tests drive through the proxy: docker-py from
+# Debian (for /usr/bin/python3) and dockerode from npm, pinned by src/test/clients/node's lock.
+df_ensure_client_libraries() {
+  local need=()
+  /usr/bin/python3 -c 'import docker' >/dev/null 2>&1 || need+=(python3-docker)
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+  df_apt_install "${need[@]}"
+  local node_dir="$1/src/test/clients/node"
+  if [ ! -d "$node_dir/node_modules/dockerode" ]; then
+    df_log "installing dockerode with npm ci"
+    (cd "$node_dir" && npm ci --no-audit --no-fund --ignore-scripts >/dev/null) ||
+      df_die "npm ci in $node_dir failed"
+  fi
+}
+
 # The build needs a JDK of release 17 or newer and Maven. A machine whose java is older gets
 # Debian's OpenJDK 17 and uses it through JAVA_HOME.
 df_java_major() {
