@@ -57,11 +57,14 @@ df_apt_get() {
 
 # What the private test engine needs: dockerd (docker.io, which also brings the docker CLI,
 # containerd and runc), a statically linked busybox for the test image, and curl to talk to
-# the engine's socket.
+# the engine's socket; and the tools that validate the deployment files.
 df_engine_packages_missing() {
   command -v dockerd >/dev/null 2>&1 || echo docker.io
   dpkg -s busybox-static >/dev/null 2>&1 || echo busybox-static
   command -v curl >/dev/null 2>&1 || echo curl
+  # The deployment files' checks (ManifestsIT): compose files and the systemd unit.
+  command -v docker-compose >/dev/null 2>&1 || echo docker-compose
+  command -v systemd-analyze >/dev/null 2>&1 || echo systemd
 }
 
 df_ensure_engine_packages() {

@@ -426,6 +426,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           if (!f.isSuccess()) {
             upstream = null;
             context.upstreamHealth().failed(context.connector().upstream(), f.cause());
+            // Before respond(): a write that completes at once ends the exchange inside it.
+            x.reason = "upstream-unavailable";
             respond(
                 x,
                 502,
@@ -434,7 +436,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                     + " is unavailable ("
                     + describe(f.cause())
                     + ")");
-            x.reason = "upstream-unavailable";
             return;
           }
           context.upstreamHealth().connected(context.connector().upstream());
@@ -700,8 +701,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       endCutStream(x);
       return;
     }
-    respond(x, status, "docker-filter: " + what);
     x.reason = reason;
+    respond(x, status, "docker-filter: " + what);
   }
 
   private void closeUpstream() {
