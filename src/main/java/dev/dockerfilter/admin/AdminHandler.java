@@ -85,10 +85,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void readiness(ChannelHandlerContext ctx, boolean head, boolean keepAlive) {
+    // A pipelined request behind this one waits, so that answers keep the order of requests.
+    ctx.channel().config().setAutoRead(false);
     enginePing
         .ping(ctx.channel().eventLoop())
         .addListener(
             f -> {
+              ctx.channel().config().setAutoRead(true);
               EnginePing.Result result = (EnginePing.Result) f.getNow();
               HttpResponseStatus status =
                   result.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
