@@ -22,6 +22,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -92,6 +93,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private Exchange exchange;
   private boolean draining;
   private boolean opened;
+
+  /** A read was asked of the client and no message has answered it yet. */
+  private boolean readWanted;
+
+  /** The client shut down its sending side; what it sent is still answered. */
+  private boolean inputEnded;
+
   private ScheduledFuture<?> timerTask;
   private Timer timer = Timer.NONE;
 
@@ -132,8 +140,44 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   // --- client side -------------------------------------------------------------------------
 
+  /** Asks for the next decoded message from the client; every client read goes through here. */
+  private void requestRead() {
+    readWanted = true;
+    ctx.read();
+    if (readWanted && inputEnded) {
+      // Nothing was left to read, and the client has said it sends no more.
+      clientInputEnded();
+    }
+  }
+
+  /**
+   * The client half-closed (e.g. {@code printf ... | nc}): answer what it sent, then close. A
+   * request cut off mid-body can never complete, so that exchange ends here.
+   */
+  private void clientInputEnded() {
+    Exchange x = exchange;
+    if (x == null) {
+      ctx.close();
+    } else if (!x.requestComplete) {
+      x.reason = "client-closed";
+      endExchange(x);
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    // A read cycle that decoded nothing (half a request head, say) ends here, and the flow
+    // control handler forgets the read it could not answer: ask again, or the rest never comes.
+    if (readWanted) {
+      ctx.read();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    readWanted = false;
     if (msg instanceof HttpRequest request) {
       onRequestHead(request);
       if (msg instanceof HttpContent) {
@@ -252,7 +296,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
               if (last) {
                 maybeFinish(x);
               } else {
-                ctx.read();
+                requestRead();
               }
             });
   }
@@ -272,7 +316,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       x.requestComplete = true;
       maybeFinish(x);
     } else {
-      ctx.read();
+      requestRead();
     }
   }
 
@@ -326,7 +370,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             + x.decision.note();
     respond(x, 403, message);
     if (!x.requestComplete) {
-      ctx.read();
+      requestRead();
     }
   }
 
@@ -462,7 +506,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           if (!f.isSuccess()) {
             upstreamWriteFailed(to, f.cause());
           } else if (exchange == x && !x.requestComplete) {
-            ctx.read();
+            requestRead();
           }
         });
   }
@@ -723,7 +767,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (!x.requestComplete) {
       if (x.closeAfter) {
         arm(Timer.LINGER, LINGER);
-        ctx.read();
+        requestRead();
       }
       return;
     }
@@ -759,11 +803,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     } else {
       arm(Timer.IDLE, context.timeouts().idle());
     }
-    ctx.read();
+    requestRead();
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputEnded = true;
+      if (readWanted) {
+        clientInputEnded();
+      }
+      return;
+    }
     if (evt == ConnectionRegistry.DRAIN) {
       draining = true;
       if (exchange == null) {
