@@ -142,6 +142,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   /** Asks for the next decoded message from the client; every client read goes through here. */
   private void requestRead() {
+    if (readWanted) {
+      // One read at a time: a second would hand over the next pipelined request mid-exchange.
+      return;
+    }
     readWanted = true;
     ctx.read();
     if (readWanted && inputEnded) {
