@@ -23,6 +23,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -100,6 +101,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   /** The client shut down its sending side; what it sent is still answered. */
   private boolean inputEnded;
 
+  /** Our last answer is sent and our side shut down; input is dropped until the client closes. */
+  private boolean lingering;
+
   private ScheduledFuture<?> timerTask;
   private Timer timer = Timer.NONE;
 
@@ -160,7 +164,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
    */
   private void clientInputEnded() {
     Exchange x = exchange;
-    if (x == null) {
+    if (x == null || lingering) {
       ctx.close();
     } else if (!x.requestComplete) {
       x.reason = "client-closed";
@@ -182,6 +186,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     readWanted = false;
+    if (lingering) {
+      ReferenceCountUtil.release(msg);
+      requestRead();
+      return;
+    }
     if (msg instanceof HttpRequest request) {
       onRequestHead(request);
       if (msg instanceof HttpContent) {
@@ -360,7 +369,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             "docker-filter rejected a malformed request: " + e.getMessage(),
             false,
             true);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(response).addListener(f -> lingerAndClose());
   }
 
   private void deny(Exchange x) {
@@ -770,17 +779,35 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
     if (!x.requestComplete) {
       if (x.closeAfter) {
-        arm(Timer.LINGER, LINGER);
-        requestRead();
+        endExchange(x);
+        lingerAndClose();
       }
       return;
     }
     endExchange(x);
     if (x.closeAfter || draining) {
-      ctx.close();
+      lingerAndClose();
       return;
     }
     awaitNextRequest();
+  }
+
+  /**
+   * Closes after a final answer without losing it. Closing while the client is still sending makes
+   * its kernel drop the answer it has not read yet (a reset), so we shut down our sending side,
+   * drop whatever else arrives for a short while, then close (RFC 9112 section 9.6).
+   */
+  private void lingerAndClose() {
+    Channel channel = ctx.channel();
+    if (lingering || !(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
+      ctx.close();
+      return;
+    }
+    lingering = true;
+    exchange = null;
+    duplex.shutdownOutput();
+    arm(Timer.LINGER, LINGER);
+    requestRead();
   }
 
   private void endExchange(Exchange x) {
