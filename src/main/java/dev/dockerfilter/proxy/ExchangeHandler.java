@@ -16,12 +16,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -45,6 +45,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -130,9 +131,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     peer = ClientIdentity.peer(ctx.channel());
     client = ClientIdentity.describe(peer);
     if (!context.registry().admit(ctx.channel())) {
-      FullHttpResponse busy =
-          DockerErrors.response(503, "docker-filter: too many open connections", false, true);
-      ctx.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+      answerAndClose(
+          503, "docker-filter: too many open connections", "-", "-", "too-many-connections");
       return;
     }
     draining = context.registry().draining();
@@ -346,6 +346,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private void reject(MalformedRequestException e, String method, String target) {
     // RFC 9112 section 9.3: after a message we cannot frame, nothing more on this connection
     // can be trusted to start at a request boundary, so we answer and close.
+    answerAndClose(
+        e.status(),
+        "docker-filter rejected a malformed request: " + e.getMessage(),
+        method,
+        target,
+        "malformed-request");
+  }
+
+  /** Answers outside any exchange (a reject, a timeout, a refused connection) and closes. */
+  private void answerAndClose(
+      int status, String message, String method, String target, String reason) {
     context
         .observer()
         .exchangeEnded(
@@ -357,18 +368,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 "-",
                 "reject",
                 "-",
-                "malformed-request",
-                e.status(),
+                reason,
+                status,
                 0,
                 0,
                 0));
     encoder.answeringHead(false);
-    FullHttpResponse response =
-        DockerErrors.response(
-            e.status(),
-            "docker-filter rejected a malformed request: " + e.getMessage(),
-            false,
-            true);
+    FullHttpResponse response = DockerErrors.response(status, message, false, true);
     ctx.writeAndFlush(response).addListener(f -> lingerAndClose());
   }
 
@@ -488,11 +494,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             respond(
                 x,
                 502,
-                "docker-filter: upstream "
-                    + context.connector().upstream().uri()
-                    + " is unavailable ("
-                    + describe(f.cause())
-                    + ")");
+                "docker-filter: cannot reach the Docker engine (" + describe(f.cause()) + ")");
             return;
           }
           context.upstreamHealth().connected(context.connector().upstream());
@@ -911,13 +913,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     timerTask = null;
     switch (kind) {
       case HEADER_READ:
-        reject(
-            new MalformedRequestException(
-                408,
-                "request header not complete within "
-                    + Durations.format(context.timeouts().headerRead())),
+        answerAndClose(
+            408,
+            "docker-filter: request header not complete within "
+                + Durations.format(context.timeouts().headerRead()),
             "-",
-            "-");
+            "-",
+            "header-read-timeout");
         break;
       case UPSTREAM_HEADERS:
         Exchange x = exchange;
@@ -944,8 +946,21 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     return new MalformedRequestException(400, String.valueOf(cause.getMessage()));
   }
 
-  private static String describe(Throwable cause) {
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message;
+  /** A short reason for a client, without paths or class names: "connection refused". */
+  static String describe(Throwable cause) {
+    String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+    if (message.contains("refused")) {
+      return "connection refused";
+    }
+    if (message.contains("no such file") || message.contains("not found")) {
+      return "no socket at the engine's address";
+    }
+    if (message.contains("permission denied")) {
+      return "permission denied on the engine's socket";
+    }
+    if (message.contains("timed out") || cause instanceof ConnectTimeoutException) {
+      return "connection timed out";
+    }
+    return "connection failed";
   }
 }

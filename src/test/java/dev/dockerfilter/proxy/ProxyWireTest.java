@@ -185,7 +185,8 @@ class ProxyWireTest {
       assertThat(response)
           .startsWith("HTTP/1.1 502 ")
           .contains("application/json")
-          .contains("{\"message\":\"docker-filter: upstream unix://");
+          .contains("{\"message\":\"docker-filter: cannot reach the Docker engine (")
+          .doesNotContain(dir.toString());
     }
     engine = new FakeEngine(dir.resolve("engine.sock"), FakeEngine.fixed(200, "{\"ok\":true}"));
     try (RawClient client = new RawClient(socket)) {
