@@ -1,6 +1,8 @@
 package dev.dockerfilter.policy;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -101,7 +103,7 @@ public final class Presets {
               "/configs/{name}",
               "swarm config details, data included (base64)"));
 
-  private static final Policy READ_ONLY =
+  private static final RuleListPolicy READ_ONLY =
       RuleListPolicy.of(
           READ_ONLY_NAME, Stream.concat(DANGEROUS_READS.stream(), READS.stream()).toList());
 
@@ -112,8 +114,23 @@ public final class Presets {
    * or secrets, open a write channel or make the engine contact a registry; everything else is
    * denied.
    */
-  public static Policy readOnly() {
+  public static RuleListPolicy readOnly() {
     return READ_ONLY;
+  }
+
+  /** Every preset by name, in the order {@code --help} lists them. */
+  private static final Map<String, RuleListPolicy> BY_NAME = Map.of(READ_ONLY_NAME, READ_ONLY);
+
+  private static final List<String> NAMES = List.of(READ_ONLY_NAME);
+
+  /** The names of the presets, e.g. {@code read-only}. */
+  public static List<String> names() {
+    return NAMES;
+  }
+
+  /** The preset called NAME. */
+  public static Optional<RuleListPolicy> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
   }
 
   private static Rule allow(String id, String template, String note) {
