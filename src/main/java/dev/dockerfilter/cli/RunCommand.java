@@ -11,7 +11,6 @@ import dev.dockerfilter.observability.Logging;
 import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.proxy.ProxyServer;
 import dev.dockerfilter.transport.ListenerException;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -30,6 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "docker-filter",
     mixinStandardHelpOptions = true,
+    subcommands = {CheckConfigCommand.class, ExplainCommand.class, LearnCommand.class},
     versionProvider = VersionProvider.class,
     sortOptions = false,
     usageHelpWidth = 100,
@@ -242,10 +242,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int invalid(IllegalArgumentException e) {
-    PrintWriter err = spec.commandLine().getErr();
-    err.println("docker-filter: invalid configuration: " + e.getMessage());
-    err.flush();
-    return ExitCodes.BAD_CONFIG;
+    return Invalid.report(spec, e);
   }
 
   private static void logPolicies(Configuration configuration) {
