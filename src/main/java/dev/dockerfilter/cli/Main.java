@@ -8,10 +8,15 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its subcommands and exit codes, as {@code main} runs it. */
+  static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new RunCommand());
-    // Bad usage keeps picocli's own code (2, as documented); only failures while running map to 1.
+    // Bad usage (an unknown option, a missing argument) is a configuration error, as --help says.
     commandLine.setExitCodeExceptionMapper(
         e -> e instanceof ParameterException ? ExitCodes.BAD_CONFIG : ExitCodes.RUNTIME_FAILURE);
-    System.exit(commandLine.execute(args));
+    return commandLine;
   }
 }

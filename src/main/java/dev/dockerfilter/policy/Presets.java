@@ -1,10 +1,18 @@
 package dev.dockerfilter.policy;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Policies that ship with docker-filter. */
+/**
+ * Policies that ship with docker-filter: {@code read-only}, the default, and one per common kind of
+ * client, each derived from what that client calls (docs/policy.md gives the reasoning).
+ */
 public final class Presets {
 
   /** The name of {@link #readOnly()}. */
@@ -101,7 +109,7 @@ public final class Presets {
               "/configs/{name}",
               "swarm config details, data included (base64)"));
 
-  private static final Policy READ_ONLY =
+  private static final RuleListPolicy READ_ONLY =
       RuleListPolicy.of(
           READ_ONLY_NAME, Stream.concat(DANGEROUS_READS.stream(), READS.stream()).toList());
 
@@ -112,8 +120,44 @@ public final class Presets {
    * or secrets, open a write channel or make the engine contact a registry; everything else is
    * denied.
    */
-  public static Policy readOnly() {
+  public static RuleListPolicy readOnly() {
     return READ_ONLY;
+  }
+
+  /** Every preset by name. */
+  private static final Map<String, RuleListPolicy> BY_NAME;
+
+  /** The preset names, in the order the docs list them. */
+  private static final List<String> NAMES;
+
+  static {
+    Map<String, RuleListPolicy> byName = new LinkedHashMap<>();
+    byName.put(READ_ONLY_NAME, READ_ONLY);
+    byName.put("traefik", fromText("traefik", PresetTexts.TRAEFIK));
+    byName.put("datadog", fromText("datadog", PresetTexts.DATADOG));
+    byName.put("dashboard", fromText("dashboard", PresetTexts.DASHBOARD));
+    byName.put("exporter", fromText("exporter", PresetTexts.EXPORTER));
+    byName.put("updater", fromText("updater", PresetTexts.UPDATER));
+    BY_NAME = Collections.unmodifiableMap(byName);
+    NAMES = List.copyOf(byName.keySet());
+  }
+
+  /** The names of the presets: read-only, traefik, datadog, dashboard, exporter, updater. */
+  public static List<String> names() {
+    return NAMES;
+  }
+
+  /** The preset called NAME. */
+  public static Optional<RuleListPolicy> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  private static RuleListPolicy fromText(String name, String text) {
+    List<Rule> rules = new ArrayList<>();
+    for (String line : text.strip().split("\n")) {
+      rules.add(RuleParser.parse(line.strip()));
+    }
+    return RuleListPolicy.of(name, rules);
   }
 
   private static Rule allow(String id, String template, String note) {
