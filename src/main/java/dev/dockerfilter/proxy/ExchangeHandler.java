@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -79,6 +80,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private Exchange exchange;
   private boolean draining;
   private boolean opened;
+
+  /** The client shut down its sending side; it may still read the answer in progress. */
+  private boolean clientInputEnded;
+
+  /** A read from the client was asked for and nothing has arrived since. */
+  private boolean readPending;
+
+  // Decoded messages wait in the flow control handler until read; once the client's input has
+  // ended, a read that finds none queued would ask a shut socket for more.
+  private long decodedMessages;
+  private long deliveredMessages;
+
   private ScheduledFuture<?> timerTask;
   private Timer timer = Timer.NONE;
 
@@ -118,6 +131,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    readPending = false;
+    deliveredMessages++;
     if (msg instanceof HttpRequest request) {
       onRequestHead(request);
       if (msg instanceof HttpContent) {
@@ -219,7 +234,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
               if (last) {
                 maybeFinish(x);
               } else {
-                ctx.read();
+                readClient();
               }
             });
   }
@@ -239,7 +254,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       x.requestComplete = true;
       maybeFinish(x);
     } else {
-      ctx.read();
+      readClient();
     }
   }
 
@@ -293,7 +308,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             + x.decision.note();
     respond(x, 403, message);
     if (!x.requestComplete) {
-      ctx.read();
+      readClient();
     }
   }
 
@@ -422,7 +437,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           if (!f.isSuccess()) {
             upstreamWriteFailed(to, f.cause());
           } else if (exchange == x && !x.requestComplete) {
-            ctx.read();
+            readClient();
           }
         });
   }
@@ -491,6 +506,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       x.streaming = true;
       context.observer().streamStarted();
+      if (clientInputEnded) {
+        // A client that stopped sending before an endless answer began has left.
+        ctx.close();
+        return;
+      }
     }
     if (draining || !x.keepAlive) {
       x.closeAfter = true;
@@ -605,7 +625,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (!x.requestComplete) {
       if (x.closeAfter) {
         arm(Timer.LINGER, LINGER);
-        ctx.read();
+        readClient();
       }
       return;
     }
@@ -641,7 +661,37 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     } else {
       arm(Timer.IDLE, context.timeouts().idle());
     }
+    readClient();
+  }
+
+  /**
+   * Asks for the next message from the client. The flow control handler hands over one that is
+   * already decoded at once; when none is and the client has ended its input, none ever will be.
+   */
+  private void readClient() {
+    if (readPending) {
+      // One read at a time: a second one would hand over the next request mid-exchange.
+      return;
+    }
+    if (clientInputEnded && decodedMessages == deliveredMessages) {
+      nothingMoreFromClient();
+      return;
+    }
+    readPending = true;
     ctx.read();
+  }
+
+  /** Called by the pipeline for every message the decoder emits, delivered or still queued. */
+  void messageDecoded() {
+    decodedMessages++;
+  }
+
+  private void nothingMoreFromClient() {
+    Exchange x = exchange;
+    if (x == null || !x.requestComplete) {
+      // Between requests, or mid-request: the client is gone.
+      ctx.close();
+    }
   }
 
   @Override
@@ -653,7 +703,28 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (evt instanceof ChannelInputShutdownEvent) {
+      clientInputEnded();
+      return;
+    }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  /**
+   * A client may shut down its sending side after its last request and still read the answer (RFC
+   * 9112 section 9.6), as {@code printf ... | socat} does: a request in flight is answered, then
+   * the connection closes. A client that ends its input during a stream, or mid-body, is gone.
+   */
+  private void clientInputEnded() {
+    clientInputEnded = true;
+    Exchange x = exchange;
+    if (x != null && x.streaming) {
+      ctx.close();
+      return;
+    }
+    if (readPending && decodedMessages == deliveredMessages) {
+      nothingMoreFromClient();
+    }
   }
 
   @Override
