@@ -1,5 +1,6 @@
 package dev.dockerfilter.cli;
 
+import dev.dockerfilter.admin.Admin;
 import dev.dockerfilter.config.Durations;
 import dev.dockerfilter.config.Endpoint;
 import dev.dockerfilter.config.ProxyConfig;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
     name = "docker-filter",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    subcommands = {HealthcheckCommand.class},
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
@@ -160,6 +162,15 @@ final class RunCommand implements Callable<Integer> {
   int eventLoopThreads;
 
   @Option(
+      names = "--admin-listen",
+      paramLabel = "URI",
+      defaultValue = "${env:DOCKER_FILTER_ADMIN_LISTEN:-}",
+      description =
+          "Serve /metrics, /healthz and /readyz on unix:///path or tcp://127.0.0.1:PORT "
+              + "(loopback only). Default: off.")
+  String adminListen;
+
+  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       defaultValue = "${env:DOCKER_FILTER_LOG_FORMAT:-logfmt}",
@@ -177,10 +188,12 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ProxyConfig config;
     LogFormat format;
+    Admin admin;
     try {
       format = parseLogFormat(logFormat);
       parseLogLevel(logLevel);
       config = toConfig(System.getenv());
+      admin = Admin.parse(adminListen, config);
     } catch (IllegalArgumentException e) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("docker-filter: invalid configuration: " + e.getMessage());
@@ -191,19 +204,33 @@ final class RunCommand implements Callable<Integer> {
     Policy policy = Presets.readOnly();
     ProxyServer server;
     try {
-      server = ProxyServer.start(config, policy, new AccessLog());
+      server = ProxyServer.start(config, policy, admin.observe(new AccessLog()));
+      startAdmin(admin, server, config);
     } catch (ListenerException e) {
       LOG.atError().setMessage("cannot start").addKeyValue("error", e.getMessage()).log();
       return ExitCodes.LISTENER_FAILED;
     }
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> stopAndExit(server, config.shutdownGrace()), "stop"));
+        .addShutdownHook(
+            new Thread(() -> stopAndExit(server, admin, config.shutdownGrace()), "stop"));
     new CountDownLatch(1).await();
     return ExitCodes.OK;
   }
 
-  private static void stopAndExit(ProxyServer server, Duration grace) {
+  /** Binds the admin listener once the proxy serves; without it, stops the proxy at once. */
+  private static void startAdmin(Admin admin, ProxyServer server, ProxyConfig config)
+      throws ListenerException {
+    try {
+      admin.start(config);
+    } catch (ListenerException e) {
+      server.stop(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  private static void stopAndExit(ProxyServer server, Admin admin, Duration grace) {
     LOG.atInfo().setMessage("stopping").addKeyValue("grace", Durations.format(grace)).log();
+    admin.stop();
     server.stop(grace);
     System.out.flush();
     // A signal-initiated JVM exit reports 128+signal; a clean stop is a success (exit 0).

@@ -9,8 +9,11 @@ import java.util.Objects;
  * @param ruleId the id of the deciding rule, or "-" when no rule matched
  * @param reason a short stable code, e.g. {@code no-rule-for-path}
  * @param note a sentence for humans saying why, e.g. "exports the container's whole filesystem"
+ * @param upgrade whether the deciding rule lets this request's connection switch protocols (exec
+ *     start, attach); only ever true for an allow
  */
-public record Decision(Verdict verdict, String ruleId, String reason, String note) {
+public record Decision(
+    Verdict verdict, String ruleId, String reason, String note, boolean upgrade) {
 
   /** The rule id of a decision that no single rule made. */
   public static final String NO_RULE = "-";
@@ -24,6 +27,9 @@ public record Decision(Verdict verdict, String ruleId, String reason, String not
   /** Reason: some rule matches the path, but no rule allows the method on it. */
   public static final String METHOD_NOT_ALLOWED = "method-not-allowed";
 
+  /** Reason: an allow rule covers the method and path, but its query conditions do not hold. */
+  public static final String QUERY_NOT_ALLOWED = "query-not-allowed";
+
   /** Reason: no rule matches the path at all. */
   public static final String NO_RULE_FOR_PATH = "no-rule-for-path";
 
@@ -32,6 +38,15 @@ public record Decision(Verdict verdict, String ruleId, String reason, String not
     Objects.requireNonNull(ruleId, "ruleId");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(note, "note");
+    if (upgrade && verdict != Verdict.ALLOW) {
+      throw new IllegalArgumentException(
+          "upgrade on a denial: '" + ruleId + "' (only an allow can let a connection upgrade)");
+    }
+  }
+
+  /** A decision that does not let the connection upgrade. */
+  public Decision(Verdict verdict, String ruleId, String reason, String note) {
+    this(verdict, ruleId, reason, note, false);
   }
 
   public boolean allowed() {

@@ -3,8 +3,8 @@ package dev.dockerfilter.policy;
 import java.util.Optional;
 
 /**
- * Picks the policy for a client of one listener; an empty answer refuses the client outright.
- * Pure: no I/O.
+ * Picks the policy for a client of one listener; an empty answer refuses the client outright. Pure:
+ * no I/O.
  */
 public interface PolicySelector {
 

@@ -1,6 +1,7 @@
 package dev.dockerfilter.policy;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -8,21 +9,29 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * One line of a policy: allow or deny a set of methods on a path template.
+ * One line of a policy: allow or deny a set of methods on a path template, optionally only when
+ * query conditions hold, optionally letting the connection upgrade.
  *
- * <p>Printed by {@link #format()} as {@code <verdict> <METHOD,…> <template> # id=<id>: <note>},
- * e.g. {@code allow GET,HEAD /containers/{container}/json # id=allow-container-inspect: …}. No
- * field may hold the characters that separate the next one, so the line reads back one way only.
+ * <p>Printed by {@link #format()} in the rule syntax that {@link RuleParser} reads, e.g. {@code
+ * allow GET,HEAD /containers/{container}/stats if stream=false id=stats-once -- one sample}.
  *
  * @param id a unique name for logs and denials, e.g. {@code deny-container-export}
  * @param verdict what a match decides
  * @param methods the methods this rule covers, matched case-sensitively (RFC 9110 §9.1); kept
  *     sorted
  * @param path the path template the canonical path must match in full
- * @param note one sentence saying why the rule exists
+ * @param conditions query conditions that must all hold for the rule to apply; they only narrow
+ * @param upgrade whether an allowed request may switch protocols ({@code 101}); allow rules only
+ * @param note one sentence saying why the rule exists, or "" for none
  */
 public record Rule(
-    String id, Verdict verdict, Set<String> methods, PathTemplate path, String note) {
+    String id,
+    Verdict verdict,
+    Set<String> methods,
+    PathTemplate path,
+    List<QueryCondition> conditions,
+    boolean upgrade,
+    String note) {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
@@ -34,7 +43,17 @@ public record Rule(
     Objects.requireNonNull(path, "path");
     checkId(id);
     methods = checkedMethods(id, methods);
+    conditions = List.copyOf(Objects.requireNonNull(conditions, "conditions"));
+    if (upgrade && verdict != Verdict.ALLOW) {
+      throw new IllegalArgumentException(
+          "upgrade on a deny rule: '" + id + "' (only an allow rule can let a connection upgrade)");
+    }
     checkNote(id, note);
+  }
+
+  /** A rule without query conditions or upgrade. */
+  public Rule(String id, Verdict verdict, Set<String> methods, PathTemplate path, String note) {
+    this(id, verdict, methods, path, List.of(), false, note);
   }
 
   /** Returns true if this rule covers the method and the path; the query never takes part. */
@@ -43,19 +62,50 @@ public record Rule(
   }
 
   /**
-   * One line of readable rule syntax, e.g. {@code deny GET,HEAD /containers/{any}/export #
-   * id=deny-container-export: streams the container's whole filesystem as a tar archive}.
+   * Whether a request this rule {@linkplain #matches covers} is decided by it, given its query: an
+   * allow rule needs every condition true; a deny rule applies unless some condition is false, so a
+   * query that cannot be read for sure ({@link Truth#UNKNOWN}) is denied.
+   */
+  public boolean appliesTo(String rawQuery) {
+    return appliesTo(QueryParameters.parse(rawQuery));
+  }
+
+  boolean appliesTo(QueryParameters query) {
+    if (conditions.isEmpty()) {
+      return true;
+    }
+    Truth all = Truth.TRUE;
+    for (QueryCondition condition : conditions) {
+      all = all.and(condition.test(query));
+    }
+    return verdict == Verdict.ALLOW ? all == Truth.TRUE : all != Truth.FALSE;
+  }
+
+  /**
+   * The rule in one line of rule syntax, e.g. {@code deny GET,HEAD /containers/{any}/export
+   * id=deny-container-export -- streams the container's whole filesystem as a tar archive}.
    */
   public String format() {
-    return verdict.name().toLowerCase(Locale.ROOT)
-        + ' '
-        + String.join(",", methods)
-        + ' '
-        + path
-        + "  # id="
-        + id
-        + ": "
-        + note;
+    StringBuilder line = new StringBuilder(96);
+    line.append(verdict.name().toLowerCase(Locale.ROOT));
+    line.append(' ').append(String.join(",", methods));
+    line.append(' ').append(path);
+    for (int i = 0; i < conditions.size(); i++) {
+      line.append(i == 0 ? " if " : " and ").append(conditions.get(i).format());
+    }
+    if (upgrade) {
+      line.append(" upgrade");
+    }
+    line.append(" id=").append(id);
+    if (!note.isEmpty()) {
+      line.append(" -- ").append(note);
+    }
+    return line.toString();
+  }
+
+  /** This rule with another id, e.g. to give a parsed rule without one its place's name. */
+  public Rule withId(String newId) {
+    return new Rule(newId, verdict, methods, path, conditions, upgrade, note);
   }
 
   @Override
@@ -85,9 +135,14 @@ public record Rule(
   }
 
   private static void checkNote(String id, String note) {
-    if (note == null || note.isBlank()) {
+    Objects.requireNonNull(note, "note");
+    if (!note.equals(note.strip())) {
       throw new IllegalArgumentException(
-          "rule has no note: '" + id + "' (expected one sentence saying why it exists)");
+          "note of rule '"
+              + id
+              + "' starts or ends with a space: '"
+              + escapeControls(note)
+              + "' (expected trimmed text, or \"\" for no note)");
     }
     if (note.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(

@@ -14,9 +14,13 @@ import java.util.regex.Pattern;
  * A named, ordered list of rules: the first rule whose path and method both match decides; a
  * request that no rule matches is denied.
  *
- * <p>A denial without a deciding rule says which way it missed: {@code method-not-allowed} when
- * some rule's path matches (e.g. {@code POST /containers/abc/json}), else {@code no-rule-for-path}
- * (e.g. {@code GET /libpod/_ping}).
+ * <p>A rule with query conditions decides only when they hold (see {@link Rule#appliesTo}); when
+ * they do not, the next rules are tried.
+ *
+ * <p>A denial without a deciding rule says which way it missed: {@code query-not-allowed} when an
+ * allow rule covers the method and path but not the query (e.g. {@code stats?stream=1} against
+ * {@code if stream=false}), {@code method-not-allowed} when some rule's path matches (e.g. {@code
+ * POST /containers/abc/json}), else {@code no-rule-for-path} (e.g. {@code GET /libpod/_ping}).
  *
  * <p>Rules are indexed by the first segment of their template, so a request only tries the rules
  * that could match it; rules that start with a placeholder are tried for every request, in their
@@ -78,13 +82,29 @@ public final class RuleListPolicy implements Policy {
   @Override
   public Decision decide(PolicyRequest request) {
     List<Rule> candidates = candidatesFor(request.path());
+    QueryParameters query = null;
+    Rule narrowedAllow = null;
 
     for (Rule rule : candidates) {
-      if (rule.matches(request.method(), request.path())) {
+      if (!rule.matches(request.method(), request.path())) {
+        continue;
+      }
+      if (rule.conditions().isEmpty()) {
         return decisionBy(rule);
+      }
+      // Parsed once, and only when a rule with conditions is reached.
+      query = query == null ? QueryParameters.parse(request.rawQuery()) : query;
+      if (rule.appliesTo(query)) {
+        return decisionBy(rule);
+      }
+      if (narrowedAllow == null && rule.verdict() == Verdict.ALLOW) {
+        narrowedAllow = rule;
       }
     }
 
+    if (narrowedAllow != null) {
+      return denyByQuery(narrowedAllow);
+    }
     return denyUnmatched(candidates, request.path());
   }
 
@@ -104,9 +124,26 @@ public final class RuleListPolicy implements Policy {
   }
 
   private static Decision decisionBy(Rule rule) {
-    String reason =
-        rule.verdict() == Verdict.ALLOW ? Decision.ALLOWED_BY_RULE : Decision.DENIED_BY_RULE;
-    return new Decision(rule.verdict(), rule.id(), reason, rule.note());
+    boolean allow = rule.verdict() == Verdict.ALLOW;
+    String reason = allow ? Decision.ALLOWED_BY_RULE : Decision.DENIED_BY_RULE;
+    String note =
+        rule.note().isEmpty()
+            ? (allow ? "allowed" : "denied") + " by rule '" + rule.id() + "'"
+            : rule.note();
+    return new Decision(rule.verdict(), rule.id(), reason, note, rule.upgrade());
+  }
+
+  private Decision denyByQuery(Rule rule) {
+    // The query is client input: the note names only what the rule asks for.
+    List<String> conditions = rule.conditions().stream().map(QueryCondition::format).toList();
+    String note =
+        "rule '"
+            + rule.id()
+            + "' of policy '"
+            + name
+            + "' allows this only if "
+            + String.join(" and ", conditions);
+    return new Decision(Verdict.DENY, Decision.NO_RULE, Decision.QUERY_NOT_ALLOWED, note);
   }
 
   private Decision denyUnmatched(List<Rule> candidates, String path) {

@@ -8,16 +8,25 @@ import dev.dockerfilter.http.RequestHead;
 import dev.dockerfilter.http.StrictRequestDecoder;
 import dev.dockerfilter.observability.AccessEntry;
 import dev.dockerfilter.policy.Decision;
+import dev.dockerfilter.policy.Peer;
+import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.PolicyRequest;
+import dev.dockerfilter.policy.Verdict;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -35,7 +44,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,10 +82,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext context;
   private final String listener;
+  private final AtomicReference<ListenerPolicy> listenerPolicy;
   private final StrictRequestDecoder decoder;
   private final ResponseEncoder encoder;
 
   private ChannelHandlerContext ctx;
+  private Peer peer = new Peer.Unknown();
   private String client = "-";
   private Channel upstream;
   private Exchange exchange;
@@ -98,10 +111,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   ExchangeHandler(
       ProxyContext context,
       String listener,
+      AtomicReference<ListenerPolicy> listenerPolicy,
       StrictRequestDecoder decoder,
       ResponseEncoder encoder) {
     this.context = context;
     this.listener = listener;
+    this.listenerPolicy = listenerPolicy;
     this.decoder = decoder;
     this.encoder = encoder;
   }
@@ -113,7 +128,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    client = ClientIdentity.describe(ctx.channel());
+    peer = ClientIdentity.peer(ctx.channel());
+    client = ClientIdentity.describe(peer);
     if (!context.registry().admit(ctx.channel())) {
       FullHttpResponse busy =
           DockerErrors.response(503, "docker-filter: too many open connections", false, true);
@@ -172,19 +188,36 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       reject(e, request.method().name(), request.uri());
       return;
     }
+    // Looked up per request, so a reloaded policy applies to the next request on any connection.
+    ListenerPolicy judge = listenerPolicy.get();
+    Optional<Policy> policy = judge.selector().select(peer);
     Decision decision =
-        context
-            .policy()
-            .decide(
-                new PolicyRequest(head.method(), head.target().path(), head.target().rawQuery()));
+        policy.isPresent()
+            ? policy
+                .get()
+                .decide(
+                    new PolicyRequest(
+                        head.method(), head.target().path(), head.target().rawQuery()))
+            : clientRefused();
     boolean keepAlive = !head.http10() && HttpUtil.isKeepAlive(request) && !draining;
     exchange = new Exchange(head, decision, keepAlive);
+    exchange.audited = !decision.allowed() && policy.isPresent() && judge.audit();
+    exchange.upgrade = decision.allowed() && decision.upgrade() && asksToUpgrade(request);
     encoder.answeringHead(exchange.isHead());
-    if (decision.allowed()) {
+    if (decision.allowed() || exchange.audited) {
       forward(exchange, request);
     } else {
       deny(exchange);
     }
+  }
+
+  private Decision clientRefused() {
+    return new Decision(
+        Verdict.DENY,
+        Decision.NO_RULE,
+        "client-not-allowed",
+        "client " + client + " is not allowed on " + listener,
+        false);
   }
 
   private void onRequestContent(HttpContent content) {
@@ -361,6 +394,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (x.head.framing() == BodyFraming.CHUNKED && !bodyForbidden(x)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
+    if (x.upgrade) {
+      // Only a rule that names this endpoint as upgradable lets these hop-by-hop headers on.
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      headers.set(
+          HttpHeaderNames.UPGRADE, clientToProxyRequest.headers().get(HttpHeaderNames.UPGRADE));
+    }
     x.proxyToUpstreamRequest =
         new DefaultHttpRequest(
             HttpVersion.HTTP_1_1,
@@ -402,6 +441,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           if (!f.isSuccess()) {
             upstream = null;
             context.upstreamHealth().failed(context.connector().upstream(), f.cause());
+            // Before respond(): a write that completes at once ends the exchange inside it.
+            x.reason = "upstream-unavailable";
             respond(
                 x,
                 502,
@@ -410,7 +451,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                     + " is unavailable ("
                     + describe(f.cause())
                     + ")");
-            x.reason = "upstream-unavailable";
             return;
           }
           context.upstreamHealth().connected(context.connector().upstream());
@@ -451,6 +491,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   void upstreamRead(Channel from, Object msg) {
     Exchange x = exchange;
+    if (x != null && x.tunnel) {
+      if (msg instanceof ByteBuf bytes) {
+        // Bytes the engine sent right behind its 101, decoded before the pipeline switched.
+        x.bytesOut += bytes.readableBytes();
+        ctx.channel().writeAndFlush(bytes);
+      } else {
+        // The old codec's end-of-message marker for the 101, fired while it was removed.
+        ReferenceCountUtil.release(msg);
+      }
+      return;
+    }
     if (from != upstream || x == null || !x.forwarded || x.responseComplete) {
       // The engine spoke without being asked: that connection is out of step.
       ReferenceCountUtil.release(msg);
@@ -483,6 +534,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     int code = upstreamToProxyResponse.status().code();
+    if (code == 101 && x.upgrade) {
+      switchToTunnel(x, upstreamToProxyResponse);
+      return;
+    }
     if (code == 101) {
       // An upgraded connection is an unfiltered pipe both ways; policy never allowed one here.
       closeUpstream();
@@ -525,6 +580,68 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             x.head.http10() ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
             upstreamToProxyResponse.status(),
             headers));
+  }
+
+  private static boolean asksToUpgrade(HttpRequest request) {
+    return request.headers().contains(HttpHeaderNames.UPGRADE)
+        && request
+            .headers()
+            .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
+  /**
+   * The engine accepted an upgrade that a rule allows: answer 101, then turn both connections into
+   * a raw two-way copy until either side closes. No HTTP is parsed after this point.
+   */
+  private void switchToTunnel(Exchange x, HttpResponse upstreamToProxyResponse) {
+    cancelTimer();
+    x.tunnel = true;
+    x.status = 101;
+    x.responseHeadSent = true;
+    x.responseComplete = true;
+    x.streaming = true;
+    context.observer().streamStarted();
+    HttpHeaders headers = HopByHopHeaders.endToEnd(upstreamToProxyResponse.headers());
+    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    headers.set(
+        HttpHeaderNames.UPGRADE, upstreamToProxyResponse.headers().get(HttpHeaderNames.UPGRADE));
+    ctx.writeAndFlush(
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            upstreamToProxyResponse.status(),
+            Unpooled.EMPTY_BUFFER,
+            headers,
+            EmptyHttpHeaders.INSTANCE));
+
+    Channel client = ctx.channel();
+    Channel engine = upstream;
+    Runnable closed =
+        () -> {
+          if (!x.logged) {
+            endExchange(x);
+            context.observer().connectionClosed(listener);
+          }
+        };
+    // The client's encoder goes first, so bytes the engine sent behind its 101 meet no HTTP
+    // encoder; the client's decoder goes last, so bytes it still holds meet no engine codec.
+    ChannelPipeline pipeline = ctx.pipeline();
+    pipeline.addLast("tunnel", new TunnelHandler(engine, n -> x.bytesIn += n, closed));
+    pipeline.remove(this);
+    pipeline.remove("flow");
+    pipeline.remove("encoder");
+    pipeline.remove("bytes-in");
+    client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+
+    engine.config().setAutoRead(false);
+    engine.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    engine.pipeline().remove(HttpClientCodec.class);
+    engine
+        .pipeline()
+        .replace(
+            UpstreamHandler.class,
+            "tunnel",
+            new TunnelHandler(client, n -> x.bytesOut += n, closed));
+    pipeline.remove("decoder");
   }
 
   private void onResponseContent(Exchange x, HttpContent content) {
@@ -604,8 +721,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       endCutStream(x);
       return;
     }
-    respond(x, status, "docker-filter: " + what);
     x.reason = reason;
+    respond(x, status, "docker-filter: " + what);
   }
 
   private void closeUpstream() {
@@ -619,7 +736,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   // --- end of an exchange ------------------------------------------------------------------
 
   private void maybeFinish(Exchange x) {
-    if (exchange != x || !x.responseComplete) {
+    if (exchange != x || !x.responseComplete || x.tunnel) {
+      // A tunnel ends only when one of its sides closes (TunnelHandler).
       return;
     }
     if (!x.requestComplete) {

@@ -136,6 +136,74 @@ class RuleListPolicyTest {
   }
 
   @Test
+  void decidesByAConditionalRuleOnlyWhenItsQueryHolds() {
+    Policy policy =
+        RuleListPolicy.of(
+            "test",
+            List.of(
+                RuleParser.parse("deny GET /containers/{container}/logs if follow=1 id=no-follow"),
+                RuleParser.parse("allow GET /containers/{container}/logs id=logs"),
+                RuleParser.parse("allow GET /containers/{container}/stats if stream=0 id=once")));
+
+    assertThat(decide(policy, "/containers/a/logs", "?follow=true").ruleId())
+        .isEqualTo("no-follow");
+    assertThat(decide(policy, "/containers/a/logs", "?follow=0").ruleId()).isEqualTo("logs");
+    assertThat(decide(policy, "/containers/a/logs", "").ruleId()).isEqualTo("logs");
+    assertThat(decide(policy, "/containers/a/stats", "?stream=False").ruleId()).isEqualTo("once");
+    assertThat(decide(policy, "/containers/a/stats", "?stream=1"))
+        .isEqualTo(
+            new Decision(
+                Verdict.DENY,
+                "-",
+                "query-not-allowed",
+                "rule 'once' of policy 'test' allows this only if stream=false"));
+  }
+
+  @Test
+  void neverMatchesAPathBecauseOfItsQuery() {
+    Policy policy =
+        RuleListPolicy.of(
+            "test", List.of(RuleParser.parse("allow GET /containers/json if all=1 id=list")));
+
+    assertThat(decide(policy, "/containers/json", "?all=1").allowed()).isTrue();
+    assertThat(decide(policy, "/containers", "?/json&all=1").reason())
+        .isEqualTo("no-rule-for-path");
+    assertThat(decide(policy, "/containers/x/export", "?all=1&x=/containers/json").reason())
+        .isEqualTo("no-rule-for-path");
+  }
+
+  @Test
+  void letsTheConnectionUpgradeOnlyWhenTheDecidingRuleSaysSo() {
+    Policy policy =
+        RuleListPolicy.of(
+            "test",
+            List.of(
+                RuleParser.parse("allow POST /exec/{name}/start upgrade id=exec"),
+                RuleParser.parse("allow POST /containers/{container}/attach id=attach")));
+
+    assertThat(decide(policy, "POST", "/exec/abc/start", ""))
+        .isEqualTo(
+            new Decision(Verdict.ALLOW, "exec", "allowed-by-rule", "allowed by rule 'exec'", true));
+    assertThat(decide(policy, "POST", "/containers/abc/attach", "").upgrade()).isFalse();
+    assertThat(decide(policy, "POST", "/exec/abc/resize", "").upgrade()).isFalse();
+  }
+
+  @Test
+  void rejectsAnUpgradingDenial() {
+    assertThatThrownBy(() -> new Decision(Verdict.DENY, "x", "denied-by-rule", "n", true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("upgrade on a denial: 'x' (only an allow can let a connection upgrade)");
+  }
+
+  private static Decision decide(Policy policy, String path, String rawQuery) {
+    return decide(policy, "GET", path, rawQuery);
+  }
+
+  private static Decision decide(Policy policy, String method, String path, String rawQuery) {
+    return policy.decide(new PolicyRequest(method, path, rawQuery));
+  }
+
+  @Test
   void keepsItsNameAndRulesInOrder() {
     RuleListPolicy policy = RuleListPolicy.of("test", List.of(DENY_EXPORT, ALLOW_INSPECT));
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RuleTest {
 
@@ -25,8 +27,8 @@ class RuleTest {
 
     assertThat(rule.format())
         .isEqualTo(
-            "allow GET,HEAD /containers/{container}/json  # id=allow-container-inspect:"
-                + " container details");
+            "allow GET,HEAD /containers/{container}/json id=allow-container-inspect"
+                + " -- container details");
     assertThat(rule).hasToString(rule.format());
   }
 
@@ -41,7 +43,7 @@ class RuleTest {
             "whole filesystem");
 
     assertThat(rule.format())
-        .isEqualTo("deny GET /containers/{any}/export  # id=deny-export: whole filesystem");
+        .isEqualTo("deny GET /containers/{any}/export id=deny-export -- whole filesystem");
   }
 
   @Test
@@ -116,10 +118,70 @@ class RuleTest {
   }
 
   @Test
-  void rejectsBlankNotes() {
-    assertThatThrownBy(() -> new Rule("r", Verdict.ALLOW, Set.of("GET"), INSPECT, " "))
+  void formatsConditionsUpgradeAndNoNote() {
+    Rule rule =
+        new Rule(
+            "exec-start",
+            Verdict.ALLOW,
+            Set.of("POST"),
+            PathTemplate.parse("/exec/{name}/start"),
+            List.of(QueryCondition.equalTo("a", "1"), QueryCondition.absent("b")),
+            true,
+            "");
+
+    assertThat(rule.format())
+        .isEqualTo("allow POST /exec/{name}/start if a=true and !b upgrade id=exec-start");
+  }
+
+  @ParameterizedTest(name = "note ''{0}''")
+  @ValueSource(strings = {" ", " padded", "padded "})
+  void rejectsNotesWithSurroundingSpaces(String note) {
+    assertThatThrownBy(() -> new Rule("r", Verdict.ALLOW, Set.of("GET"), INSPECT, note))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("rule has no note: 'r' (expected one sentence saying why it exists)");
+        .hasMessageStartingWith("note of rule 'r' starts or ends with a space: '");
+  }
+
+  @Test
+  void rejectsUpgradeOnDenyRules() {
+    assertThatThrownBy(
+            () -> new Rule("r", Verdict.DENY, Set.of("GET"), INSPECT, List.of(), true, ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "upgrade on a deny rule: 'r' (only an allow rule can let a connection upgrade)");
+  }
+
+  @ParameterizedTest(name = "{0} on ?{1}: {2}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      textBlock =
+          """
+          # an allow rule needs every condition true
+          allow | stream=0                | true
+          allow | stream=1                | false
+          allow | ""                      | false
+          allow | stream=f                | false
+          allow | stream=0;x              | false
+          # a deny rule applies unless a condition is certainly false
+          deny  | stream=0                | true
+          deny  | stream=1                | false
+          deny  | ""                      | false
+          deny  | stream=f                | true
+          deny  | stream=0;x              | true
+          """)
+  void resolvesDoubtTowardsDenial(String verdict, String query, boolean applies) {
+    Rule rule =
+        new Rule(
+            "r",
+            verdict.equals("allow") ? Verdict.ALLOW : Verdict.DENY,
+            Set.of("GET"),
+            INSPECT,
+            List.of(QueryCondition.equalTo("stream", "false")),
+            false,
+            "");
+
+    assertThat(rule.appliesTo("?" + query)).isEqualTo(applies);
+    assertThat(rule.matches("GET", "/containers/x/json")).isTrue();
   }
 
   @Test
