@@ -166,7 +166,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     Exchange x = exchange;
     if (x == null || lingering) {
       ctx.close();
-    } else if (!x.requestComplete) {
+    } else if (!x.requestComplete || (x.streaming && !x.tunnel)) {
+      // The engine's Go server cancels a request whose client stops sending, which ends a
+      // stream; a stream cut this way ends here too, and its upstream connection with it.
       x.reason = "client-closed";
       endExchange(x);
       ctx.close();
@@ -843,7 +845,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
       inputEnded = true;
-      if (readWanted) {
+      if (readWanted || (exchange != null && exchange.streaming)) {
         clientInputEnded();
       }
       return;
