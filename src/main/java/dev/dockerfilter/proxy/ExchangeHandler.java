@@ -297,6 +297,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (last) {
       x.requestComplete = true;
     }
+    // TODO(#4): trailers of a chunked body go on as Netty decoded them (obs-fold not refused).
     Channel to = upstream;
     to.writeAndFlush(content)
         .addListener(
@@ -682,6 +683,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             UpstreamHandler.class,
             "tunnel",
             new TunnelHandler(client, n -> x.bytesOut += n, closed));
+    // TODO(#3): bytes pipelined behind the upgrade request and already decoded as HTTP are lost.
     pipeline.remove("decoder");
   }
 
