@@ -166,6 +166,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     Exchange x = exchange;
     if (x == null || lingering) {
       ctx.close();
+    } else if (!x.requestComplete && bodyForbidden(x)) {
+      // A GET or HEAD went to the engine whole (its body means nothing): it is still answered.
+      x.requestComplete = true;
+      maybeFinish(x);
     } else if (!x.requestComplete || (x.streaming && !x.tunnel)) {
       // The engine's Go server cancels a request whose client stops sending, which ends a
       // stream; a stream cut this way ends here too, and its upstream connection with it.
