@@ -57,16 +57,35 @@ df_apt_get() {
 
 # What the private test engine needs: dockerd (docker.io, which also brings the docker CLI,
 # containerd and runc), a statically linked busybox for the test image, and curl to talk to
-# the engine's socket.
+# the engine's socket; and the tools that validate the deployment files.
 df_engine_packages_missing() {
   command -v dockerd >/dev/null 2>&1 || echo docker.io
   dpkg -s busybox-static >/dev/null 2>&1 || echo busybox-static
   command -v curl >/dev/null 2>&1 || echo curl
+  # The deployment files' checks (ManifestsIT): compose files and the systemd unit.
+  command -v docker-compose >/dev/null 2>&1 || echo docker-compose
+  command -v systemd-analyze >/dev/null 2>&1 || echo systemd
 }
 
 df_ensure_engine_packages() {
   # shellcheck disable=SC2046 # one package name per word
   df_apt_install $(df_engine_packages_missing)
+}
+
+# Real client libraries that the integration tests drive through the proxy: docker-py from
+# Debian (for /usr/bin/python3) and dockerode from npm, pinned by src/test/clients/node's lock.
+df_ensure_client_libraries() {
+  local need=()
+  /usr/bin/python3 -c 'import docker' >/dev/null 2>&1 || need+=(python3-docker)
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+  df_apt_install "${need[@]}"
+  local node_dir="$1/src/test/clients/node"
+  if [ ! -d "$node_dir/node_modules/dockerode" ]; then
+    df_log "installing dockerode with npm ci"
+    (cd "$node_dir" && npm ci --no-audit --no-fund --ignore-scripts >/dev/null) ||
+      df_die "npm ci in $node_dir failed"
+  fi
 }
 
 # The build needs a JDK of release 17 or newer and Maven. A machine whose java is older gets

@@ -1,18 +1,22 @@
 package dev.dockerfilter.cli;
 
-import dev.dockerfilter.config.ConfigException;
+import dev.dockerfilter.admin.Admin;
 import dev.dockerfilter.config.Configuration;
 import dev.dockerfilter.config.Durations;
+import dev.dockerfilter.config.Endpoint;
+import dev.dockerfilter.config.ListenerPlan;
+import dev.dockerfilter.config.ProxyConfig;
 import dev.dockerfilter.config.Setting;
 import dev.dockerfilter.config.Sources;
 import dev.dockerfilter.observability.AccessLog;
 import dev.dockerfilter.observability.LogFormat;
 import dev.dockerfilter.observability.Logging;
-import dev.dockerfilter.policy.Policy;
+import dev.dockerfilter.proxy.ListenerPolicy;
 import dev.dockerfilter.proxy.ProxyServer;
 import dev.dockerfilter.transport.ListenerException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,7 +33,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "docker-filter",
     mixinStandardHelpOptions = true,
-    subcommands = {CheckConfigCommand.class, ExplainCommand.class, LearnCommand.class},
+    subcommands = {
+      CheckConfigCommand.class,
+      ExplainCommand.class,
+      LearnCommand.class,
+      HealthcheckCommand.class
+    },
     versionProvider = VersionProvider.class,
     sortOptions = false,
     usageHelpWidth = 100,
@@ -168,6 +177,15 @@ final class RunCommand implements Callable<Integer> {
   String eventLoopThreads;
 
   @Option(
+      names = "--admin-listen",
+      paramLabel = "URI",
+      defaultValue = "${env:DOCKER_FILTER_ADMIN_LISTEN:-}",
+      description =
+          "Serve /metrics, /healthz and /readyz on unix:///path or tcp://127.0.0.1:PORT "
+              + "(loopback only). Default: off.")
+  String adminListen;
+
+  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       defaultValue = "${env:DOCKER_FILTER_LOG_FORMAT}",
@@ -184,8 +202,10 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Configuration configuration;
+    Admin admin;
     try {
       configuration = Configuration.resolve(sources(System.getenv()));
+      admin = Admin.parse(adminListen, configuration.proxy());
     } catch (IllegalArgumentException e) {
       return invalid(e);
     }
@@ -194,23 +214,65 @@ final class RunCommand implements Callable<Integer> {
         configuration.logLevel());
     logPolicies(configuration);
 
-    // PROXY-SWITCH(#3): the one call site to switch to ProxyServer.start(List<ListenerPlan>, …)
-    // once the proxy selects a policy per listener and client, applies audit mode and relays
-    // upgrades; then delete SinglePolicy.
     ProxyServer server;
     try {
-      Policy policy = SinglePolicy.of(configuration);
-      server = ProxyServer.start(configuration.proxy(), policy, new AccessLog());
-    } catch (ConfigException e) {
-      return invalid(e);
+      server =
+          ProxyServer.start(
+              configuration.proxy(), policies(configuration), admin.observe(new AccessLog()));
+      startAdmin(admin, server, configuration.proxy());
     } catch (ListenerException e) {
       LOG.atError().setMessage("cannot start").addKeyValue("error", e.getMessage()).log();
       return ExitCodes.LISTENER_FAILED;
     }
+    Signals.onHangup(() -> reload(server, admin));
     Duration grace = configuration.proxy().shutdownGrace();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndExit(server, grace), "stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stopAndExit(server, admin, grace), "stop"));
     new CountDownLatch(1).await();
     return ExitCodes.OK;
+  }
+
+  /** How each listener judges its clients, as the proxy takes it. */
+  static Map<Endpoint, ListenerPolicy> policies(Configuration configuration) {
+    Map<Endpoint, ListenerPolicy> policies = new LinkedHashMap<>();
+    for (ListenerPlan plan : configuration.listeners()) {
+      policies.put(plan.endpoint(), new ListenerPolicy(plan.selector(), plan.audit()));
+    }
+    return policies;
+  }
+
+  /**
+   * On SIGHUP: reads flags, environment and config file again; a valid result takes effect for the
+   * next request on every connection, an invalid one leaves the running policies in force.
+   */
+  private void reload(ProxyServer server, Admin admin) {
+    try {
+      Configuration configuration = Configuration.resolve(sources(System.getenv()));
+      server.reload(policies(configuration));
+      admin.metrics().reloaded(true);
+      LOG.atInfo()
+          .setMessage("reloaded")
+          .addKeyValue("source", configuration.policySource())
+          .addKeyValue("policies", String.join(",", configuration.policies().keySet()))
+          .log();
+    } catch (IllegalArgumentException e) {
+      admin.metrics().reloaded(false);
+      LOG.atWarn()
+          .setMessage("reload refused; the running policies stay in force")
+          .addKeyValue("error", e.getMessage())
+          .log();
+    }
+  }
+
+  /** Binds the admin listener once the proxy serves; without it, stops the proxy at once. */
+  private static void startAdmin(Admin admin, ProxyServer server, ProxyConfig config)
+      throws ListenerException {
+    try {
+      admin.start(config);
+    } catch (ListenerException e) {
+      server.stop(Duration.ZERO);
+      throw e;
+    }
   }
 
   /** What the flags (or their variables) and the environment give, for {@link Configuration}. */
@@ -253,8 +315,9 @@ final class RunCommand implements Callable<Integer> {
         .log();
   }
 
-  private static void stopAndExit(ProxyServer server, Duration grace) {
+  private static void stopAndExit(ProxyServer server, Admin admin, Duration grace) {
     LOG.atInfo().setMessage("stopping").addKeyValue("grace", Durations.format(grace)).log();
+    admin.stop();
     server.stop(grace);
     System.out.flush();
     // A signal-initiated JVM exit reports 128+signal; a clean stop is a success (exit 0).

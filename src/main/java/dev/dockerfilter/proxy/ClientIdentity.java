@@ -1,5 +1,6 @@
 package dev.dockerfilter.proxy;
 
+import dev.dockerfilter.policy.Peer;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
@@ -12,24 +13,36 @@ final class ClientIdentity {
   private ClientIdentity() {}
 
   /**
-   * {@code uid=1000,pid=4242} on a unix socket under epoll (the kernel vouches for it: {@code
-   * SO_PEERCRED}), {@code unix} on a unix socket without it, {@code 127.0.0.1:51234} on TCP.
+   * Names a peer: {@code uid=1000,pid=4242} on a unix socket under epoll (the kernel vouches for
+   * it: {@code SO_PEERCRED}), {@code unix} on a unix socket without it, {@code 127.0.0.1:51234} on
+   * TCP.
    */
-  static String describe(Channel channel) {
+  static String describe(Peer peer) {
+    if (peer instanceof Peer.Unix unix) {
+      return "uid=" + unix.uid() + ",pid=" + unix.pid();
+    }
+    if (peer instanceof Peer.Tcp tcp) {
+      String host = tcp.address().getHostAddress();
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + tcp.port();
+    }
+    return "unix";
+  }
+
+  /** Who the kernel says is connected on {@code channel}. */
+  static Peer peer(Channel channel) {
     if (channel instanceof EpollDomainSocketChannel unix) {
       try {
-        PeerCredentials peer = unix.peerCredentials();
-        return "uid=" + peer.uid() + ",pid=" + peer.pid();
+        PeerCredentials credentials = unix.peerCredentials();
+        int gid = credentials.gids().length > 0 ? credentials.gids()[0] : -1;
+        return new Peer.Unix(credentials.uid(), gid, credentials.pid());
       } catch (IOException e) {
-        return "unix";
+        return new Peer.Unknown();
       }
     }
     SocketAddress remote = channel.remoteAddress();
-    if (remote instanceof InetSocketAddress inet) {
-      String host =
-          inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-      return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+    if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return new Peer.Tcp(inet.getAddress(), inet.getPort());
     }
-    return "unix";
+    return new Peer.Unknown();
   }
 }

@@ -19,6 +19,15 @@ final class Exchange {
   /** What is sent to the engine, rebuilt from what was checked; kept for one retry. */
   HttpRequest proxyToUpstreamRequest;
 
+  /** A rule allows this request to upgrade, and the client asked to. */
+  boolean upgrade;
+
+  /** The connection became a raw two-way copy after the engine's 101. */
+  boolean tunnel;
+
+  /** Denied by the policy but forwarded because the listener audits. */
+  boolean audited;
+
   boolean forwarded;
   boolean requestComplete;
 
@@ -74,7 +83,7 @@ final class Exchange {
         head.method(),
         head.target().raw(),
         head.target().path(),
-        decision.allowed() ? "allow" : "deny",
+        decision.allowed() ? "allow" : audited ? "would-deny" : "deny",
         decision.ruleId(),
         reason,
         status,

@@ -8,15 +8,26 @@ import dev.dockerfilter.http.RequestHead;
 import dev.dockerfilter.http.StrictRequestDecoder;
 import dev.dockerfilter.observability.AccessEntry;
 import dev.dockerfilter.policy.Decision;
+import dev.dockerfilter.policy.Peer;
+import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.PolicyRequest;
+import dev.dockerfilter.policy.Verdict;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -34,7 +45,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,25 +84,39 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   private final ProxyContext context;
   private final String listener;
+  private final AtomicReference<ListenerPolicy> listenerPolicy;
   private final StrictRequestDecoder decoder;
   private final ResponseEncoder encoder;
 
   private ChannelHandlerContext ctx;
+  private Peer peer = new Peer.Unknown();
   private String client = "-";
   private Channel upstream;
   private Exchange exchange;
   private boolean draining;
   private boolean opened;
+
+  /** A read was asked of the client and no message has answered it yet. */
+  private boolean readWanted;
+
+  /** The client shut down its sending side; what it sent is still answered. */
+  private boolean inputEnded;
+
+  /** Our last answer is sent and our side shut down; input is dropped until the client closes. */
+  private boolean lingering;
+
   private ScheduledFuture<?> timerTask;
   private Timer timer = Timer.NONE;
 
   ExchangeHandler(
       ProxyContext context,
       String listener,
+      AtomicReference<ListenerPolicy> listenerPolicy,
       StrictRequestDecoder decoder,
       ResponseEncoder encoder) {
     this.context = context;
     this.listener = listener;
+    this.listenerPolicy = listenerPolicy;
     this.decoder = decoder;
     this.encoder = encoder;
   }
@@ -100,11 +128,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    client = ClientIdentity.describe(ctx.channel());
+    peer = ClientIdentity.peer(ctx.channel());
+    client = ClientIdentity.describe(peer);
     if (!context.registry().admit(ctx.channel())) {
-      FullHttpResponse busy =
-          DockerErrors.response(503, "docker-filter: too many open connections", false, true);
-      ctx.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+      answerAndClose(
+          503, "docker-filter: too many open connections", "-", "-", "too-many-connections");
       return;
     }
     draining = context.registry().draining();
@@ -116,8 +144,53 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   // --- client side -------------------------------------------------------------------------
 
+  /** Asks for the next decoded message from the client; every client read goes through here. */
+  private void requestRead() {
+    if (readWanted) {
+      // One read at a time: a second would hand over the next pipelined request mid-exchange.
+      return;
+    }
+    readWanted = true;
+    ctx.read();
+    if (readWanted && inputEnded) {
+      // Nothing was left to read, and the client has said it sends no more.
+      clientInputEnded();
+    }
+  }
+
+  /**
+   * The client half-closed (e.g. {@code printf ... | nc}): answer what it sent, then close. A
+   * request cut off mid-body can never complete, so that exchange ends here.
+   */
+  private void clientInputEnded() {
+    Exchange x = exchange;
+    if (x == null || lingering) {
+      ctx.close();
+    } else if (!x.requestComplete) {
+      x.reason = "client-closed";
+      endExchange(x);
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    // A read cycle that decoded nothing (half a request head, say) ends here, and the flow
+    // control handler forgets the read it could not answer: ask again, or the rest never comes.
+    if (readWanted) {
+      ctx.read();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    readWanted = false;
+    if (lingering) {
+      ReferenceCountUtil.release(msg);
+      requestRead();
+      return;
+    }
     if (msg instanceof HttpRequest request) {
       onRequestHead(request);
       if (msg instanceof HttpContent) {
@@ -157,19 +230,36 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       reject(e, request.method().name(), request.uri());
       return;
     }
+    // Looked up per request, so a reloaded policy applies to the next request on any connection.
+    ListenerPolicy judge = listenerPolicy.get();
+    Optional<Policy> policy = judge.selector().select(peer);
     Decision decision =
-        context
-            .policy()
-            .decide(
-                new PolicyRequest(head.method(), head.target().path(), head.target().rawQuery()));
+        policy.isPresent()
+            ? policy
+                .get()
+                .decide(
+                    new PolicyRequest(
+                        head.method(), head.target().path(), head.target().rawQuery()))
+            : clientRefused();
     boolean keepAlive = !head.http10() && HttpUtil.isKeepAlive(request) && !draining;
     exchange = new Exchange(head, decision, keepAlive);
+    exchange.audited = !decision.allowed() && policy.isPresent() && judge.audit();
+    exchange.upgrade = decision.allowed() && decision.upgrade() && asksToUpgrade(request);
     encoder.answeringHead(exchange.isHead());
-    if (decision.allowed()) {
+    if (decision.allowed() || exchange.audited) {
       forward(exchange, request);
     } else {
       deny(exchange);
     }
+  }
+
+  private Decision clientRefused() {
+    return new Decision(
+        Verdict.DENY,
+        Decision.NO_RULE,
+        "client-not-allowed",
+        "client " + client + " is not allowed on " + listener,
+        false);
   }
 
   private void onRequestContent(HttpContent content) {
@@ -219,7 +309,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
               if (last) {
                 maybeFinish(x);
               } else {
-                ctx.read();
+                requestRead();
               }
             });
   }
@@ -239,7 +329,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       x.requestComplete = true;
       maybeFinish(x);
     } else {
-      ctx.read();
+      requestRead();
     }
   }
 
@@ -256,6 +346,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private void reject(MalformedRequestException e, String method, String target) {
     // RFC 9112 section 9.3: after a message we cannot frame, nothing more on this connection
     // can be trusted to start at a request boundary, so we answer and close.
+    answerAndClose(
+        e.status(),
+        "docker-filter rejected a malformed request: " + e.getMessage(),
+        method,
+        target,
+        "malformed-request");
+  }
+
+  /** Answers outside any exchange (a reject, a timeout, a refused connection) and closes. */
+  private void answerAndClose(
+      int status, String message, String method, String target, String reason) {
     context
         .observer()
         .exchangeEnded(
@@ -267,19 +368,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 "-",
                 "reject",
                 "-",
-                "malformed-request",
-                e.status(),
+                reason,
+                status,
                 0,
                 0,
                 0));
     encoder.answeringHead(false);
-    FullHttpResponse response =
-        DockerErrors.response(
-            e.status(),
-            "docker-filter rejected a malformed request: " + e.getMessage(),
-            false,
-            true);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    FullHttpResponse response = DockerErrors.response(status, message, false, true);
+    ctx.writeAndFlush(response).addListener(f -> lingerAndClose());
   }
 
   private void deny(Exchange x) {
@@ -293,7 +389,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             + x.decision.note();
     respond(x, 403, message);
     if (!x.requestComplete) {
-      ctx.read();
+      requestRead();
     }
   }
 
@@ -346,6 +442,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (x.head.framing() == BodyFraming.CHUNKED && !bodyForbidden(x)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
+    if (x.upgrade) {
+      // Only a rule that names this endpoint as upgradable lets these hop-by-hop headers on.
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      headers.set(
+          HttpHeaderNames.UPGRADE, clientToProxyRequest.headers().get(HttpHeaderNames.UPGRADE));
+    }
     x.proxyToUpstreamRequest =
         new DefaultHttpRequest(
             HttpVersion.HTTP_1_1,
@@ -387,15 +489,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           if (!f.isSuccess()) {
             upstream = null;
             context.upstreamHealth().failed(context.connector().upstream(), f.cause());
+            // Before respond(): a write that completes at once ends the exchange inside it.
+            x.reason = "upstream-unavailable";
             respond(
                 x,
                 502,
-                "docker-filter: upstream "
-                    + context.connector().upstream().uri()
-                    + " is unavailable ("
-                    + describe(f.cause())
-                    + ")");
-            x.reason = "upstream-unavailable";
+                "docker-filter: cannot reach the Docker engine (" + describe(f.cause()) + ")");
             return;
           }
           context.upstreamHealth().connected(context.connector().upstream());
@@ -422,7 +521,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           if (!f.isSuccess()) {
             upstreamWriteFailed(to, f.cause());
           } else if (exchange == x && !x.requestComplete) {
-            ctx.read();
+            requestRead();
           }
         });
   }
@@ -436,6 +535,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   void upstreamRead(Channel from, Object msg) {
     Exchange x = exchange;
+    if (x != null && x.tunnel) {
+      if (msg instanceof ByteBuf bytes) {
+        // Bytes the engine sent right behind its 101, decoded before the pipeline switched.
+        x.bytesOut += bytes.readableBytes();
+        ctx.channel().writeAndFlush(bytes);
+      } else {
+        // The old codec's end-of-message marker for the 101, fired while it was removed.
+        ReferenceCountUtil.release(msg);
+      }
+      return;
+    }
     if (from != upstream || x == null || !x.forwarded || x.responseComplete) {
       // The engine spoke without being asked: that connection is out of step.
       ReferenceCountUtil.release(msg);
@@ -468,6 +578,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     int code = upstreamToProxyResponse.status().code();
+    if (code == 101 && x.upgrade) {
+      switchToTunnel(x, upstreamToProxyResponse);
+      return;
+    }
     if (code == 101) {
       // An upgraded connection is an unfiltered pipe both ways; policy never allowed one here.
       closeUpstream();
@@ -505,6 +619,68 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             x.head.http10() ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
             upstreamToProxyResponse.status(),
             headers));
+  }
+
+  private static boolean asksToUpgrade(HttpRequest request) {
+    return request.headers().contains(HttpHeaderNames.UPGRADE)
+        && request
+            .headers()
+            .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
+  /**
+   * The engine accepted an upgrade that a rule allows: answer 101, then turn both connections into
+   * a raw two-way copy until either side closes. No HTTP is parsed after this point.
+   */
+  private void switchToTunnel(Exchange x, HttpResponse upstreamToProxyResponse) {
+    cancelTimer();
+    x.tunnel = true;
+    x.status = 101;
+    x.responseHeadSent = true;
+    x.responseComplete = true;
+    x.streaming = true;
+    context.observer().streamStarted();
+    HttpHeaders headers = HopByHopHeaders.endToEnd(upstreamToProxyResponse.headers());
+    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    headers.set(
+        HttpHeaderNames.UPGRADE, upstreamToProxyResponse.headers().get(HttpHeaderNames.UPGRADE));
+    ctx.writeAndFlush(
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            upstreamToProxyResponse.status(),
+            Unpooled.EMPTY_BUFFER,
+            headers,
+            EmptyHttpHeaders.INSTANCE));
+
+    Channel client = ctx.channel();
+    Channel engine = upstream;
+    Runnable closed =
+        () -> {
+          if (!x.logged) {
+            endExchange(x);
+            context.observer().connectionClosed(listener);
+          }
+        };
+    // The client's encoder goes first, so bytes the engine sent behind its 101 meet no HTTP
+    // encoder; the client's decoder goes last, so bytes it still holds meet no engine codec.
+    ChannelPipeline pipeline = ctx.pipeline();
+    pipeline.addLast("tunnel", new TunnelHandler(engine, n -> x.bytesIn += n, closed));
+    pipeline.remove(this);
+    pipeline.remove("flow");
+    pipeline.remove("encoder");
+    pipeline.remove("bytes-in");
+    client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+
+    engine.config().setAutoRead(false);
+    engine.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    engine.pipeline().remove(HttpClientCodec.class);
+    engine
+        .pipeline()
+        .replace(
+            UpstreamHandler.class,
+            "tunnel",
+            new TunnelHandler(client, n -> x.bytesOut += n, closed));
+    pipeline.remove("decoder");
   }
 
   private void onResponseContent(Exchange x, HttpContent content) {
@@ -584,8 +760,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       endCutStream(x);
       return;
     }
-    respond(x, status, "docker-filter: " + what);
     x.reason = reason;
+    respond(x, status, "docker-filter: " + what);
   }
 
   private void closeUpstream() {
@@ -599,22 +775,41 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   // --- end of an exchange ------------------------------------------------------------------
 
   private void maybeFinish(Exchange x) {
-    if (exchange != x || !x.responseComplete) {
+    if (exchange != x || !x.responseComplete || x.tunnel) {
+      // A tunnel ends only when one of its sides closes (TunnelHandler).
       return;
     }
     if (!x.requestComplete) {
       if (x.closeAfter) {
-        arm(Timer.LINGER, LINGER);
-        ctx.read();
+        endExchange(x);
+        lingerAndClose();
       }
       return;
     }
     endExchange(x);
     if (x.closeAfter || draining) {
-      ctx.close();
+      lingerAndClose();
       return;
     }
     awaitNextRequest();
+  }
+
+  /**
+   * Closes after a final answer without losing it. Closing while the client is still sending makes
+   * its kernel drop the answer it has not read yet (a reset), so we shut down our sending side,
+   * drop whatever else arrives for a short while, then close (RFC 9112 section 9.6).
+   */
+  private void lingerAndClose() {
+    Channel channel = ctx.channel();
+    if (lingering || !(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
+      ctx.close();
+      return;
+    }
+    lingering = true;
+    exchange = null;
+    duplex.shutdownOutput();
+    arm(Timer.LINGER, LINGER);
+    requestRead();
   }
 
   private void endExchange(Exchange x) {
@@ -641,11 +836,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     } else {
       arm(Timer.IDLE, context.timeouts().idle());
     }
-    ctx.read();
+    requestRead();
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputEnded = true;
+      if (readWanted) {
+        clientInputEnded();
+      }
+      return;
+    }
     if (evt == ConnectionRegistry.DRAIN) {
       draining = true;
       if (exchange == null) {
@@ -711,13 +913,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     timerTask = null;
     switch (kind) {
       case HEADER_READ:
-        reject(
-            new MalformedRequestException(
-                408,
-                "request header not complete within "
-                    + Durations.format(context.timeouts().headerRead())),
+        answerAndClose(
+            408,
+            "docker-filter: request header not complete within "
+                + Durations.format(context.timeouts().headerRead()),
             "-",
-            "-");
+            "-",
+            "header-read-timeout");
         break;
       case UPSTREAM_HEADERS:
         Exchange x = exchange;
@@ -744,8 +946,21 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     return new MalformedRequestException(400, String.valueOf(cause.getMessage()));
   }
 
-  private static String describe(Throwable cause) {
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message;
+  /** A short reason for a client, without paths or class names: "connection refused". */
+  static String describe(Throwable cause) {
+    String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+    if (message.contains("refused")) {
+      return "connection refused";
+    }
+    if (message.contains("no such file") || message.contains("not found")) {
+      return "no socket at the engine's address";
+    }
+    if (message.contains("permission denied")) {
+      return "permission denied on the engine's socket";
+    }
+    if (message.contains("timed out") || cause instanceof ConnectTimeoutException) {
+      return "connection timed out";
+    }
+    return "connection failed";
   }
 }

@@ -4,6 +4,7 @@ import dev.dockerfilter.config.Endpoint;
 import dev.dockerfilter.config.ProxyConfig;
 import dev.dockerfilter.observability.ExchangeObserver;
 import dev.dockerfilter.policy.Policy;
+import dev.dockerfilter.policy.PolicySelector;
 import dev.dockerfilter.transport.Listener;
 import dev.dockerfilter.transport.ListenerException;
 import dev.dockerfilter.transport.Transports;
@@ -11,8 +12,11 @@ import dev.dockerfilter.transport.UpstreamConnector;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,23 +26,42 @@ public final class ProxyServer {
 
   private final EventLoopGroup group;
   private final List<Listener> listeners;
+  private final Map<Endpoint, AtomicReference<ListenerPolicy>> policies;
   private final ConnectionRegistry registry;
 
-  private ProxyServer(EventLoopGroup group, List<Listener> listeners, ConnectionRegistry registry) {
+  private ProxyServer(
+      EventLoopGroup group,
+      List<Listener> listeners,
+      Map<Endpoint, AtomicReference<ListenerPolicy>> policies,
+      ConnectionRegistry registry) {
     this.group = group;
     this.listeners = listeners;
+    this.policies = policies;
     this.registry = registry;
   }
 
-  /** Binds every listener, or closes what was bound and throws. */
+  /** Binds every listener with one policy for every client, or throws. */
   public static ProxyServer start(ProxyConfig config, Policy policy, ExchangeObserver observer)
+      throws ListenerException {
+    Map<Endpoint, ListenerPolicy> each = new LinkedHashMap<>();
+    for (Endpoint endpoint : config.listeners()) {
+      each.put(endpoint, new ListenerPolicy(PolicySelector.always(policy), false));
+    }
+    return start(config, each, observer);
+  }
+
+  /**
+   * Binds every listener of {@code config}, each judged as {@code policies} says, or closes what
+   * was bound and throws.
+   */
+  public static ProxyServer start(
+      ProxyConfig config, Map<Endpoint, ListenerPolicy> policies, ExchangeObserver observer)
       throws ListenerException {
     Transports transports = Transports.detect();
     EventLoopGroup group = transports.newEventLoopGroup(config.eventLoopThreads());
     ConnectionRegistry registry = new ConnectionRegistry(config.limits().maxConnections());
     ProxyContext context =
         new ProxyContext(
-            policy,
             new UpstreamConnector(
                 config.upstream(), transports, config.timeouts().upstreamConnect()),
             config.limits(),
@@ -46,20 +69,19 @@ public final class ProxyServer {
             registry,
             new UpstreamHealth(),
             observer);
+    Map<Endpoint, AtomicReference<ListenerPolicy>> current = new LinkedHashMap<>();
     List<Listener> listeners = new ArrayList<>();
     try {
       for (Endpoint endpoint : config.listeners()) {
-        listeners.add(
-            Listener.open(
-                endpoint,
-                config.socketFile(),
-                transports,
-                group,
-                new ClientInitializer(context, endpoint.uri())));
+        AtomicReference<ListenerPolicy> policy =
+            new AtomicReference<>(policyOf(policies, endpoint));
+        current.put(endpoint, policy);
+        ClientInitializer clients = new ClientInitializer(context, endpoint.uri(), policy);
+        listeners.add(Listener.open(endpoint, config.socketFile(), transports, group, clients));
         LOG.atInfo()
             .setMessage("listening")
             .addKeyValue("listener", endpoint.uri())
-            .addKeyValue("policy", policy.name())
+            .addKeyValue("audit", policy.get().audit())
             .log();
       }
     } catch (ListenerException e) {
@@ -72,7 +94,32 @@ public final class ProxyServer {
         .addKeyValue("upstream", config.upstream().uri())
         .addKeyValue("transport", transports.name())
         .log();
-    return new ProxyServer(group, List.copyOf(listeners), registry);
+    return new ProxyServer(group, List.copyOf(listeners), Map.copyOf(current), registry);
+  }
+
+  /**
+   * Puts new policies in force for the next request on every connection, open ones included.
+   * Listeners are not rebound: {@code policies} must name exactly the running listeners.
+   */
+  public void reload(Map<Endpoint, ListenerPolicy> policies) {
+    if (!policies.keySet().equals(this.policies.keySet())) {
+      throw new IllegalArgumentException(
+          "listeners changed: '"
+              + policies.keySet()
+              + "' (a reload keeps the running listeners "
+              + this.policies.keySet()
+              + "; restart to change them)");
+    }
+    policies.forEach((endpoint, policy) -> this.policies.get(endpoint).set(policy));
+  }
+
+  private static ListenerPolicy policyOf(
+      Map<Endpoint, ListenerPolicy> policies, Endpoint endpoint) {
+    ListenerPolicy policy = policies.get(endpoint);
+    if (policy == null) {
+      throw new IllegalArgumentException("no policy for listener '" + endpoint.uri() + "'");
+    }
+    return policy;
   }
 
   /**

@@ -62,6 +62,14 @@ final class Engine {
     return engine;
   }
 
+  /**
+   * An engine at URI without the checks of {@link #fromEnvironment}, for a relay in front of the
+   * real engine (see {@link EngineSpy}).
+   */
+  static Engine at(String uri) {
+    return new Engine(uri);
+  }
+
   /** A container name no other test or run uses: PREFIX plus random hex. */
   static String uniqueName(String prefix) {
     byte[] random = new byte[4];

@@ -27,6 +27,11 @@ final class FakeEngine implements AutoCloseable {
   /** Writes the answer to one request; may block, stream, or close the connection. */
   interface Script {
     void answer(String requestHead, OutputStream out) throws IOException;
+
+    /** Like {@link #answer(String, OutputStream)}, with what the proxy sends next. */
+    default void answer(String requestHead, InputStream in, OutputStream out) throws IOException {
+      answer(requestHead, out);
+    }
   }
 
   private final Path socket;
@@ -120,7 +125,7 @@ final class FakeEngine implements AutoCloseable {
         }
         skipBody(head, in);
         requests.add(head);
-        script.answer(head, out);
+        script.answer(head, in, out);
       }
     } catch (IOException e) {
       closedByPeer.incrementAndGet();

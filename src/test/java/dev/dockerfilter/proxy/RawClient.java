@@ -58,6 +58,11 @@ final class RawClient implements AutoCloseable {
     return text();
   }
 
+  /** Half-closes: the server reads EOF, and can still answer. */
+  void shutdownOutput() throws IOException {
+    channel.shutdownOutput();
+  }
+
   String text() {
     return received.toString(StandardCharsets.ISO_8859_1);
   }
