@@ -65,6 +65,9 @@ df_engine_packages_missing() {
   # The deployment files' checks (ManifestsIT): compose files and the systemd unit.
   command -v docker-compose >/dev/null 2>&1 || echo docker-compose
   command -v systemd-analyze >/dev/null 2>&1 || echo systemd
+  # Load and comparison: h2load drives ResourceLeakIT and bench/run, which also runs HAProxy.
+  command -v h2load >/dev/null 2>&1 || echo nghttp2-client
+  command -v haproxy >/dev/null 2>&1 || echo haproxy
 }
 
 df_ensure_engine_packages() {

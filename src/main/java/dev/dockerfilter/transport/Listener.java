@@ -25,10 +25,22 @@ public final class Listener {
   /** The socket file's identity, or null for TCP. */
   private final Object socketFile;
 
+  /** Warns when the socket file disappears while we listen; null for TCP. */
+  private final SocketFileWatchdog watchdog;
+
   private Listener(Endpoint endpoint, Channel serverChannel, Object socketFile) {
     this.endpoint = endpoint;
     this.serverChannel = serverChannel;
     this.socketFile = socketFile;
+    this.watchdog =
+        endpoint instanceof Endpoint.Unix unix
+            ? SocketFileWatchdog.start(
+                unix.path(),
+                socketFile,
+                endpoint.uri(),
+                serverChannel.eventLoop(),
+                SocketFileWatchdog.DEFAULT_PERIOD)
+            : null;
   }
 
   /**
@@ -115,6 +127,9 @@ public final class Listener {
 
   /** Stops accepting and removes the socket file; open connections are not touched. */
   public void close() {
+    if (watchdog != null) {
+      watchdog.stop();
+    }
     serverChannel.close().awaitUninterruptibly();
     if (endpoint instanceof Endpoint.Unix unix) {
       SocketFiles.removeIfSame(unix.path(), socketFile);
