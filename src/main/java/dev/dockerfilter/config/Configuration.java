@@ -7,7 +7,9 @@ import dev.dockerfilter.policy.PeerPolicySelector.ClientRule;
 import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.Presets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +45,7 @@ public record Configuration(
 
   public Configuration {
     listeners = List.copyOf(listeners);
-    policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(policies));
+    policies = Collections.unmodifiableMap(new LinkedHashMap<>(policies));
   }
 
   /**
@@ -259,7 +261,7 @@ public record Configuration(
       return Integer.parseInt(value(setting));
     }
 
-    private java.time.Duration duration(Setting setting) {
+    private Duration duration(Setting setting) {
       return Durations.parse(value(setting));
     }
 

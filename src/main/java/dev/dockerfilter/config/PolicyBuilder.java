@@ -10,6 +10,7 @@ import dev.dockerfilter.policy.Rule;
 import dev.dockerfilter.policy.RuleListPolicy;
 import dev.dockerfilter.policy.RuleParser;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -65,7 +66,7 @@ final class PolicyBuilder {
     for (String name : definitions.keySet()) {
       policies.put(name, build(name, new LinkedHashSet<>()));
     }
-    return java.util.Collections.unmodifiableMap(policies);
+    return Collections.unmodifiableMap(policies);
   }
 
   private void checkName(String name, Location location, String key) {

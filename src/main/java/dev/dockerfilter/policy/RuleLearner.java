@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -179,7 +180,7 @@ public final class RuleLearner {
     String id =
         template
             .replaceAll("[{}]", "")
-            .toLowerCase(java.util.Locale.ROOT)
+            .toLowerCase(Locale.ROOT)
             .replaceAll("[^a-z0-9.]+", "-")
             .replaceAll("^-+|-+$", "");
     return id.isEmpty() ? "learned" : id;

@@ -2,6 +2,7 @@ package dev.dockerfilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.dockerfilter.config.ConfigFile.ListenerDefinition;
 import dev.dockerfilter.policy.ClientMatch;
@@ -78,16 +79,11 @@ class ConfigFileTest {
 
     assertThat(file.listeners())
         .extracting(ListenerDefinition::policy, ListenerDefinition::audit)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("main", false),
-            org.assertj.core.groups.Tuple.tuple("agent", true),
-            org.assertj.core.groups.Tuple.tuple("main", false));
+        .containsExactly(tuple("main", false), tuple("agent", true), tuple("main", false));
     assertThat(file.listeners().get(1).clients())
         .extracting(c -> c.match().describe(), ConfigFile.ClientDefinition::policy)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("uid=1000", "read-only"),
-            org.assertj.core.groups.Tuple.tuple("gid=999", ""),
-            org.assertj.core.groups.Tuple.tuple("uid=0 gid=0", ""));
+            tuple("uid=1000", "read-only"), tuple("gid=999", ""), tuple("uid=0 gid=0", ""));
     assertThat(file.listeners().get(2).clients().get(0).match())
         .isInstanceOf(ClientMatch.Network.class);
   }

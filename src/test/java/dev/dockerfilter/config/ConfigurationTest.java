@@ -2,6 +2,7 @@ package dev.dockerfilter.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.dockerfilter.policy.Peer;
 import dev.dockerfilter.policy.PeerPolicySelector;
@@ -111,9 +112,9 @@ class ConfigurationTest {
     assertThat(plans)
         .extracting(plan -> plan.endpoint().uri(), ListenerPlan::audit)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("unix:///run/df/one.sock", false),
-            org.assertj.core.groups.Tuple.tuple("unix:///run/df/two.sock", true),
-            org.assertj.core.groups.Tuple.tuple("tcp://0.0.0.0:2375", false));
+            tuple("unix:///run/df/one.sock", false),
+            tuple("unix:///run/df/two.sock", true),
+            tuple("tcp://0.0.0.0:2375", false));
     assertThat(configuration.proxy().listeners())
         .containsExactlyElementsOf(plans.stream().map(ListenerPlan::endpoint).toList());
     assertThat(configuration.policies()).containsOnlyKeys("agents", "read-only");

@@ -10,6 +10,7 @@ import dev.dockerfilter.policy.PolicyRequest;
 import dev.dockerfilter.policy.Rule;
 import dev.dockerfilter.policy.RuleListPolicy;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,7 +127,7 @@ class TecnativaEnvTest {
 
     Decision decision = policy.decide(new PolicyRequest(method, path, ""));
 
-    assertThat(decision.verdict().name().toLowerCase(java.util.Locale.ROOT))
+    assertThat(decision.verdict().name().toLowerCase(Locale.ROOT))
         .as(decision.toString())
         .isEqualTo(verdict);
     String actual = decision.ruleId().equals("-") ? decision.reason() : decision.ruleId();
