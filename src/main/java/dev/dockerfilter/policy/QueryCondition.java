@@ -27,9 +27,9 @@ import java.util.regex.Pattern;
  * as true, is {@link Truth#UNKNOWN}. Other values are compared exactly, after decoding.
  *
  * <p>Conditions see the query only. For POST, PUT and PATCH the engine's Go server also reads a
- * body of type {@code application/x-www-form-urlencoded} into the same parameters, body first.
- * TODO(#3): the proxy must refuse such bodies; until it does, a condition on those methods can be
- * met in the query while the engine acts on other values (docs/policy.md, known limitations).
+ * body of type {@code application/x-www-form-urlencoded} into the same parameters, body first; the
+ * proxy therefore refuses every form body before a policy sees the request ({@code
+ * http.RequestHead}).
  *
  * @param name the parameter name, case-sensitive as in the engine, e.g. {@code stream}
  * @param operator how the parameter is tested

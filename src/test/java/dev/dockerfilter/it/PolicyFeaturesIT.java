@@ -188,6 +188,26 @@ class PolicyFeaturesIT {
     }
   }
 
+  @Test
+  void aFormBodyCannotOverrideTheQueryAConditionChecked() throws Exception {
+    // The updater preset allows a pull only "if fromImage=* and !fromSrc"; the engine would read
+    // a form body's fromSrc first and import from that URL instead.
+    try (ProxyProcess proxy = ProxyProcess.builder(engine).options("--preset", "updater").start()) {
+      String body = "fromImage=&fromSrc=http://127.0.0.1:1/x.tar";
+      String request =
+          "POST /v1.41/images/create?fromImage=Not_Valid HTTP/1.1\r\nHost: d\r\n"
+              + "Content-Type: application/x-www-form-urlencoded\r\n"
+              + "Content-Length: "
+              + body.length()
+              + "\r\n\r\n"
+              + body;
+      RawHttp.Response response = RawHttp.exchange("unix://" + proxy.socket(), request, WAIT);
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("form body refused");
+      assertThat(proxy.output()).contains("decision=reject").doesNotContain("decision=allow");
+    }
+  }
+
   private static int info(ProxyProcess proxy) throws IOException {
     return RawHttp.exchange(
             "unix://" + proxy.socket(), RawHttp.request("GET", "/v1.41/info", null), WAIT)
