@@ -60,6 +60,12 @@ import org.slf4j.LoggerFactory;
  * <p>The client channel never reads by itself: a request, and each piece of its body, is read only
  * when the previous step is done, which gives backpressure and keeps pipelined requests in order.
  * The upstream channel reads while the client can take more.
+ *
+ * <p>This class is longer than the house's usual size on purpose: it is the one state machine of a
+ * connection, run on one thread, and every step reads and writes the same few fields (the exchange,
+ * the upstream channel, the pending read, the timer). Its parts are grouped by side: client, our
+ * own answers, forwarding, upstream, end of an exchange, timers. TODO(#4): move the tunnel switch
+ * and the response framing into classes of their own.
  */
 final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeHandler.class);

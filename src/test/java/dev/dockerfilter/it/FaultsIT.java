@@ -148,7 +148,8 @@ class FaultsIT {
         assertThat(messageOf(cut)).startsWith("docker-filter: ");
         RawHttp.Response whileDown = exchange("/_ping");
         assertThat(whileDown.status()).isEqualTo(502);
-        assertThat(messageOf(whileDown)).startsWith("docker-filter: upstream");
+        assertThat(messageOf(whileDown))
+            .startsWith("docker-filter: cannot reach the Docker engine");
         assertThat(proxy.isAlive()).isTrue();
       } finally {
         engine.restartInBackground(Duration.ZERO).awaitSuccess(Duration.ofSeconds(90));
