@@ -1,5 +1,6 @@
 package dev.dockerfilter.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -8,10 +9,27 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its subcommands and exit codes, as {@code main} runs it. */
+  static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new RunCommand());
-    // Bad usage keeps picocli's own code (2, as documented); only failures while running map to 1.
+    // Bad usage (an unknown option, a missing argument) is a configuration error, as --help says.
     commandLine.setExitCodeExceptionMapper(
         e -> e instanceof ParameterException ? ExitCodes.BAD_CONFIG : ExitCodes.RUNTIME_FAILURE);
-    System.exit(commandLine.execute(args));
+    commandLine.setParameterExceptionHandler(Main::badUsage);
+    return commandLine;
+  }
+
+  /** One line saying what is wrong and where help is, instead of the whole help text. */
+  private static int badUsage(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println("docker-filter: " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
+    err.flush();
+    return ExitCodes.BAD_CONFIG;
   }
 }

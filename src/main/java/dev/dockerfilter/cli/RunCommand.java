@@ -1,26 +1,30 @@
 package dev.dockerfilter.cli;
 
 import dev.dockerfilter.admin.Admin;
+import dev.dockerfilter.config.Configuration;
 import dev.dockerfilter.config.Durations;
 import dev.dockerfilter.config.Endpoint;
+import dev.dockerfilter.config.ListenerPlan;
 import dev.dockerfilter.config.ProxyConfig;
+import dev.dockerfilter.config.Setting;
+import dev.dockerfilter.config.Sources;
 import dev.dockerfilter.observability.AccessLog;
 import dev.dockerfilter.observability.LogFormat;
 import dev.dockerfilter.observability.Logging;
-import dev.dockerfilter.policy.Policy;
-import dev.dockerfilter.policy.Presets;
+import dev.dockerfilter.proxy.ListenerPolicy;
 import dev.dockerfilter.proxy.ProxyServer;
 import dev.dockerfilter.transport.ListenerException;
-import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,8 +33,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "docker-filter",
     mixinStandardHelpOptions = true,
+    subcommands = {
+      CheckConfigCommand.class,
+      ExplainCommand.class,
+      LearnCommand.class,
+      HealthcheckCommand.class
+    },
     versionProvider = VersionProvider.class,
-    subcommands = {HealthcheckCommand.class},
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
@@ -41,8 +50,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Every option can also be set with an environment variable DOCKER_FILTER_<NAME>,",
-      "e.g. DOCKER_FILTER_SOCKET_MODE=0660 or DOCKER_FILTER_LISTEN=unix:///a.sock,tcp://127.0.0.1:2375.",
-      "A flag wins over its variable. Durations: 500ms, 10s, 2m, 1h.",
+      "e.g. DOCKER_FILTER_SOCKET_MODE=0660 or DOCKER_FILTER_LISTEN=unix:///a.sock,tcp://127.0.0.1:2375,",
+      "and in a --config file under its name (socket-mode: \"0660\"). A flag wins over its",
+      "variable, which wins over the file. Durations: 500ms, 10s, 2m, 1h.",
       "",
       "Exit codes:",
       "  0  clean shutdown after SIGTERM or SIGINT",
@@ -55,15 +65,25 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin PolicySourceOptions policySource;
+
   @Option(
       names = "--listen",
       paramLabel = "URI",
       split = ",",
-      defaultValue = "${env:DOCKER_FILTER_LISTEN:-unix:///var/run/docker-filter/docker.sock}",
+      defaultValue = "${env:DOCKER_FILTER_LISTEN}",
       description =
-          "Where clients connect: unix:///path or tcp://HOST:PORT. Repeatable. "
-              + "Default: ${DEFAULT-VALUE}.")
+          "Where clients connect: unix:///path or tcp://HOST:PORT. Repeatable. Replaces the"
+              + " config file's listeners. Default: unix:///var/run/docker-filter/docker.sock.")
   List<String> listen;
+
+  @Option(
+      names = "--audit",
+      defaultValue = "${env:DOCKER_FILTER_AUDIT:-false}",
+      description =
+          "Audit mode on every listener: forward what the policy would deny and log it as"
+              + " would-deny.")
+  boolean audit;
 
   @Option(
       names = "--upstream",
@@ -77,89 +97,84 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--socket-mode",
       paramLabel = "MODE",
-      defaultValue = "${env:DOCKER_FILTER_SOCKET_MODE:-0660}",
+      defaultValue = "${env:DOCKER_FILTER_SOCKET_MODE}",
       description =
-          "Permission bits of unix socket files, set before the first accept. "
-              + "Default: ${DEFAULT-VALUE}.")
+          "Permission bits of unix socket files, set before the first accept. Default: 0660.")
   String socketMode;
 
   @Option(
       names = "--socket-group",
       paramLabel = "GROUP",
-      defaultValue = "${env:DOCKER_FILTER_SOCKET_GROUP:-}",
+      defaultValue = "${env:DOCKER_FILTER_SOCKET_GROUP}",
       description = "Group (name or gid) of unix socket files. Default: the process's group.")
   String socketGroup;
 
   @Option(
       names = "--header-read-timeout",
       paramLabel = "DURATION",
-      defaultValue = "${env:DOCKER_FILTER_HEADER_READ_TIMEOUT:-10s}",
-      description =
-          "Time from a request's first byte to its full header block. "
-              + "Default: ${DEFAULT-VALUE}.")
+      defaultValue = "${env:DOCKER_FILTER_HEADER_READ_TIMEOUT}",
+      description = "Time from a request's first byte to its full header block. Default: 10s.")
   String headerReadTimeout;
 
   @Option(
       names = "--idle-timeout",
       paramLabel = "DURATION",
-      defaultValue = "${env:DOCKER_FILTER_IDLE_TIMEOUT:-60s}",
+      defaultValue = "${env:DOCKER_FILTER_IDLE_TIMEOUT}",
       description =
           "Time a kept-alive connection may wait for its next request. Never applies "
-              + "to a response in progress. Default: ${DEFAULT-VALUE}.")
+              + "to a response in progress. Default: 60s.")
   String idleTimeout;
 
   @Option(
       names = "--upstream-connect-timeout",
       paramLabel = "DURATION",
-      defaultValue = "${env:DOCKER_FILTER_UPSTREAM_CONNECT_TIMEOUT:-5s}",
-      description = "Time to connect to the engine. Default: ${DEFAULT-VALUE}.")
+      defaultValue = "${env:DOCKER_FILTER_UPSTREAM_CONNECT_TIMEOUT}",
+      description = "Time to connect to the engine. Default: 5s.")
   String upstreamConnectTimeout;
 
   @Option(
       names = "--upstream-header-timeout",
       paramLabel = "DURATION",
-      defaultValue = "${env:DOCKER_FILTER_UPSTREAM_HEADER_TIMEOUT:-5m}",
+      defaultValue = "${env:DOCKER_FILTER_UPSTREAM_HEADER_TIMEOUT}",
       description =
           "Time for the engine to start its answer (0: no limit); a stream that has "
-              + "started is never cut. Default: ${DEFAULT-VALUE}.")
+              + "started is never cut. Default: 5m.")
   String upstreamHeaderTimeout;
 
   @Option(
       names = "--shutdown-grace",
       paramLabel = "DURATION",
-      defaultValue = "${env:DOCKER_FILTER_SHUTDOWN_GRACE:-10s}",
-      description =
-          "After SIGTERM, how long open exchanges and streams may go on. "
-              + "Default: ${DEFAULT-VALUE}.")
+      defaultValue = "${env:DOCKER_FILTER_SHUTDOWN_GRACE}",
+      description = "After SIGTERM, how long open exchanges and streams may go on. Default: 10s.")
   String shutdownGrace;
 
   @Option(
       names = "--max-initial-line-bytes",
       paramLabel = "N",
-      defaultValue = "${env:DOCKER_FILTER_MAX_INITIAL_LINE_BYTES:-8192}",
-      description = "Longest request line; longer gets 414. Default: ${DEFAULT-VALUE}.")
-  int maxInitialLineBytes;
+      defaultValue = "${env:DOCKER_FILTER_MAX_INITIAL_LINE_BYTES}",
+      description = "Longest request line; longer gets 414. Default: 8192.")
+  String maxInitialLineBytes;
 
   @Option(
       names = "--max-header-bytes",
       paramLabel = "N",
-      defaultValue = "${env:DOCKER_FILTER_MAX_HEADER_BYTES:-16384}",
-      description = "Largest header block; larger gets 431. Default: ${DEFAULT-VALUE}.")
-  int maxHeaderBytes;
+      defaultValue = "${env:DOCKER_FILTER_MAX_HEADER_BYTES}",
+      description = "Largest header block; larger gets 431. Default: 16384.")
+  String maxHeaderBytes;
 
   @Option(
       names = "--max-connections",
       paramLabel = "N",
-      defaultValue = "${env:DOCKER_FILTER_MAX_CONNECTIONS:-1024}",
-      description = "Open client connections at once; more get 503. Default: ${DEFAULT-VALUE}.")
-  int maxConnections;
+      defaultValue = "${env:DOCKER_FILTER_MAX_CONNECTIONS}",
+      description = "Open client connections at once; more get 503. Default: 1024.")
+  String maxConnections;
 
   @Option(
       names = "--event-loop-threads",
       paramLabel = "N",
-      defaultValue = "${env:DOCKER_FILTER_EVENT_LOOP_THREADS:-1}",
-      description = "I/O threads. One is fastest on two cores. Default: ${DEFAULT-VALUE}.")
-  int eventLoopThreads;
+      defaultValue = "${env:DOCKER_FILTER_EVENT_LOOP_THREADS}",
+      description = "I/O threads. One is fastest on two cores. Default: 1.")
+  String eventLoopThreads;
 
   @Option(
       names = "--admin-listen",
@@ -173,48 +188,80 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
-      defaultValue = "${env:DOCKER_FILTER_LOG_FORMAT:-logfmt}",
-      description = "logfmt or json. Default: ${DEFAULT-VALUE}.")
+      defaultValue = "${env:DOCKER_FILTER_LOG_FORMAT}",
+      description = "logfmt or json. Default: logfmt.")
   String logFormat;
 
   @Option(
       names = "--log-level",
       paramLabel = "LEVEL",
-      defaultValue = "${env:DOCKER_FILTER_LOG_LEVEL:-info}",
-      description = "debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
+      defaultValue = "${env:DOCKER_FILTER_LOG_LEVEL}",
+      description = "debug, info, warn or error. Default: info.")
   String logLevel;
 
   @Override
   public Integer call() throws InterruptedException {
-    ProxyConfig config;
-    LogFormat format;
+    Configuration configuration;
     Admin admin;
     try {
-      format = parseLogFormat(logFormat);
-      parseLogLevel(logLevel);
-      config = toConfig(System.getenv());
-      admin = Admin.parse(adminListen, config);
+      configuration = Configuration.resolve(sources(System.getenv()));
+      admin = Admin.parse(adminListen, configuration.proxy());
     } catch (IllegalArgumentException e) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("docker-filter: invalid configuration: " + e.getMessage());
-      err.flush();
-      return ExitCodes.BAD_CONFIG;
+      return invalid(e);
     }
-    Logging.configure(format, logLevel);
-    Policy policy = Presets.readOnly();
+    Logging.configure(
+        configuration.logFormat().equals("json") ? LogFormat.JSON : LogFormat.LOGFMT,
+        configuration.logLevel());
+    logPolicies(configuration);
+
     ProxyServer server;
     try {
-      server = ProxyServer.start(config, policy, admin.observe(new AccessLog()));
-      startAdmin(admin, server, config);
+      server =
+          ProxyServer.start(
+              configuration.proxy(), policies(configuration), admin.observe(new AccessLog()));
+      startAdmin(admin, server, configuration.proxy());
     } catch (ListenerException e) {
       LOG.atError().setMessage("cannot start").addKeyValue("error", e.getMessage()).log();
       return ExitCodes.LISTENER_FAILED;
     }
+    Signals.onHangup(() -> reload(server, admin));
+    Duration grace = configuration.proxy().shutdownGrace();
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> stopAndExit(server, admin, config.shutdownGrace()), "stop"));
+        .addShutdownHook(new Thread(() -> stopAndExit(server, admin, grace), "stop"));
     new CountDownLatch(1).await();
     return ExitCodes.OK;
+  }
+
+  /** How each listener judges its clients, as the proxy takes it. */
+  static Map<Endpoint, ListenerPolicy> policies(Configuration configuration) {
+    Map<Endpoint, ListenerPolicy> policies = new LinkedHashMap<>();
+    for (ListenerPlan plan : configuration.listeners()) {
+      policies.put(plan.endpoint(), new ListenerPolicy(plan.selector(), plan.audit()));
+    }
+    return policies;
+  }
+
+  /**
+   * On SIGHUP: reads flags, environment and config file again; a valid result takes effect for the
+   * next request on every connection, an invalid one leaves the running policies in force.
+   */
+  private void reload(ProxyServer server, Admin admin) {
+    try {
+      Configuration configuration = Configuration.resolve(sources(System.getenv()));
+      server.reload(policies(configuration));
+      admin.metrics().reloaded(true);
+      LOG.atInfo()
+          .setMessage("reloaded")
+          .addKeyValue("source", configuration.policySource())
+          .addKeyValue("policies", String.join(",", configuration.policies().keySet()))
+          .log();
+    } catch (IllegalArgumentException e) {
+      admin.metrics().reloaded(false);
+      LOG.atWarn()
+          .setMessage("reload refused; the running policies stay in force")
+          .addKeyValue("error", e.getMessage())
+          .log();
+    }
   }
 
   /** Binds the admin listener once the proxy serves; without it, stops the proxy at once. */
@@ -228,6 +275,46 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** What the flags (or their variables) and the environment give, for {@link Configuration}. */
+  Sources sources(Map<String, String> environment) {
+    Map<Setting, String> explicit = new EnumMap<>(Setting.class);
+    put(explicit, Setting.LISTEN, listen == null ? null : String.join(",", listen));
+    put(explicit, Setting.UPSTREAM, upstream);
+    put(explicit, Setting.SOCKET_MODE, socketMode);
+    put(explicit, Setting.SOCKET_GROUP, socketGroup);
+    put(explicit, Setting.HEADER_READ_TIMEOUT, headerReadTimeout);
+    put(explicit, Setting.IDLE_TIMEOUT, idleTimeout);
+    put(explicit, Setting.UPSTREAM_CONNECT_TIMEOUT, upstreamConnectTimeout);
+    put(explicit, Setting.UPSTREAM_HEADER_TIMEOUT, upstreamHeaderTimeout);
+    put(explicit, Setting.SHUTDOWN_GRACE, shutdownGrace);
+    put(explicit, Setting.MAX_INITIAL_LINE_BYTES, maxInitialLineBytes);
+    put(explicit, Setting.MAX_HEADER_BYTES, maxHeaderBytes);
+    put(explicit, Setting.MAX_CONNECTIONS, maxConnections);
+    put(explicit, Setting.EVENT_LOOP_THREADS, eventLoopThreads);
+    put(explicit, Setting.LOG_FORMAT, logFormat);
+    put(explicit, Setting.LOG_LEVEL, logLevel);
+    return policySource.sources(explicit, audit, environment);
+  }
+
+  private static void put(Map<Setting, String> explicit, Setting setting, String value) {
+    // An empty variable (DOCKER_FILTER_UPSTREAM=) counts as unset.
+    if (value != null && !value.isBlank()) {
+      explicit.put(setting, value.trim());
+    }
+  }
+
+  private int invalid(IllegalArgumentException e) {
+    return Invalid.report(spec, e);
+  }
+
+  private static void logPolicies(Configuration configuration) {
+    LOG.atInfo()
+        .setMessage("configuration")
+        .addKeyValue("source", configuration.policySource())
+        .addKeyValue("policies", String.join(",", configuration.policies().keySet()))
+        .log();
+  }
+
   private static void stopAndExit(ProxyServer server, Admin admin, Duration grace) {
     LOG.atInfo().setMessage("stopping").addKeyValue("grace", Durations.format(grace)).log();
     admin.stop();
@@ -235,49 +322,5 @@ final class RunCommand implements Callable<Integer> {
     System.out.flush();
     // A signal-initiated JVM exit reports 128+signal; a clean stop is a success (exit 0).
     Runtime.getRuntime().halt(ExitCodes.OK);
-  }
-
-  ProxyConfig toConfig(Map<String, String> env) {
-    List<Endpoint> listeners = listen.stream().map(String::trim).map(Endpoint::parse).toList();
-    return new ProxyConfig(
-        listeners,
-        Endpoint.parse(upstream != null && !upstream.isEmpty() ? upstream : defaultUpstream(env)),
-        new ProxyConfig.SocketFile(ProxyConfig.SocketFile.parseMode(socketMode), socketGroup),
-        new ProxyConfig.Limits(maxInitialLineBytes, maxHeaderBytes, maxConnections),
-        new ProxyConfig.Timeouts(
-            Durations.parse(headerReadTimeout),
-            Durations.parse(idleTimeout),
-            Durations.parse(upstreamConnectTimeout),
-            Durations.parse(upstreamHeaderTimeout)),
-        Durations.parse(shutdownGrace),
-        eventLoopThreads);
-  }
-
-  /** DOCKER_HOST when it names a socket we can reach, as the docker CLI reads it. */
-  static String defaultUpstream(Map<String, String> env) {
-    String dockerHost = env.getOrDefault("DOCKER_HOST", "");
-    if (dockerHost.startsWith("unix://") || dockerHost.startsWith("tcp://")) {
-      return dockerHost;
-    }
-    return "unix:///var/run/docker.sock";
-  }
-
-  private static LogFormat parseLogFormat(String text) {
-    switch (text.toLowerCase(Locale.ROOT)) {
-      case "logfmt":
-        return LogFormat.LOGFMT;
-      case "json":
-        return LogFormat.JSON;
-      default:
-        throw new IllegalArgumentException(
-            "unknown log format: '" + text + "' (expected logfmt or json)");
-    }
-  }
-
-  private static void parseLogLevel(String text) {
-    if (!List.of("debug", "info", "warn", "error").contains(text.toLowerCase(Locale.ROOT))) {
-      throw new IllegalArgumentException(
-          "unknown log level: '" + text + "' (expected debug, info, warn or error)");
-    }
   }
 }

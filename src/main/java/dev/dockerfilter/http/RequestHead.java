@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -74,7 +75,30 @@ public record RequestHead(
     HttpHeaders headers = request.headers();
     checkHost(headers.getAll(HttpHeaderNames.HOST), http10);
     RequestTarget target = RequestTarget.parse(request.uri());
-    return withFraming(method, http10, target, headers);
+    RequestHead head = withFraming(method, http10, target, headers);
+    checkNoFormBody(head, headers);
+    return head;
+  }
+
+  /**
+   * The engine's Go server reads a form body of a POST, PUT or PATCH into the same parameters as
+   * the query, the body's values first: a rule's query condition could be met in the query while
+   * the engine acts on the body. No Docker client sends one, so a form body is refused outright.
+   */
+  private static void checkNoFormBody(RequestHead head, HttpHeaders headers)
+      throws MalformedRequestException {
+    boolean hasBody = head.framing() == BodyFraming.CHUNKED || head.contentLength() > 0;
+    String type = headers.get(HttpHeaderNames.CONTENT_TYPE, "").trim().toLowerCase(Locale.ROOT);
+    if (hasBody
+        && (type.startsWith("application/x-www-form-urlencoded")
+            || type.startsWith("multipart/form-data"))) {
+      throw new MalformedRequestException(
+          400,
+          "form body refused: '"
+              + WireText.quote(type)
+              + "' (the Docker API takes JSON or a tar stream; the engine would read form fields"
+              + " as query parameters)");
+    }
   }
 
   private static void rethrowDecoderFailure(DecoderResult result) throws MalformedRequestException {

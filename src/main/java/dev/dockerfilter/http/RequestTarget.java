@@ -144,7 +144,10 @@ public record RequestTarget(String raw, String apiVersion, String path, String r
       }
     }
     // The router cleans "//", "." and ".." with a 301 before any check (moby PR #30933).
-    // The path "/" alone has an empty segment too: the engine has no route there.
+    // The root "/" alone is clean: no route serves it, so the policy denies it (no 400).
+    if (decoded.equals("/")) {
+      return;
+    }
     String[] segments = decoded.substring(1).split("/", -1);
     for (String segment : segments) {
       if (segment.isEmpty()) {

@@ -1,10 +1,18 @@
 package dev.dockerfilter.policy;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Policies that ship with docker-filter. */
+/**
+ * Policies that ship with docker-filter: {@code read-only}, the default, and one per common kind of
+ * client, each derived from what that client calls (docs/policy.md gives the reasoning).
+ */
 public final class Presets {
 
   /** The name of {@link #readOnly()}. */
@@ -70,6 +78,7 @@ public final class Presets {
           allow("allow-events", "/events", "the engine's event stream"),
           allow("allow-system-df", "/system/df", "disk usage; read-only but costly to compute"),
           allow("allow-container-list", "/containers/json", "lists containers"),
+          // TODO(#3): answers are not redacted, so Config.Env and log lines reach every client.
           allow(
               "allow-container-inspect",
               "/containers/{container}/json",
@@ -87,6 +96,7 @@ public final class Presets {
           allow("allow-exec-inspect", "/exec/{name}/json", "exec instance details"),
           allow("allow-plugin-list", "/plugins", "lists plugins"),
           allow("allow-plugin-inspect", "/plugins/{plugin}/json", "plugin details"),
+          // TODO(#3): on a manager the answer holds the join tokens; only a user rule hides it.
           allow("allow-swarm-inspect", "/swarm", "swarm details, without the unlock key"),
           allow("allow-node-list", "/nodes", "lists swarm nodes"),
           allow("allow-node-inspect", "/nodes/{name}", "swarm node details"),
@@ -101,7 +111,7 @@ public final class Presets {
               "/configs/{name}",
               "swarm config details, data included (base64)"));
 
-  private static final Policy READ_ONLY =
+  private static final RuleListPolicy READ_ONLY =
       RuleListPolicy.of(
           READ_ONLY_NAME, Stream.concat(DANGEROUS_READS.stream(), READS.stream()).toList());
 
@@ -112,8 +122,44 @@ public final class Presets {
    * or secrets, open a write channel or make the engine contact a registry; everything else is
    * denied.
    */
-  public static Policy readOnly() {
+  public static RuleListPolicy readOnly() {
     return READ_ONLY;
+  }
+
+  /** Every preset by name. */
+  private static final Map<String, RuleListPolicy> BY_NAME;
+
+  /** The preset names, in the order the docs list them. */
+  private static final List<String> NAMES;
+
+  static {
+    Map<String, RuleListPolicy> byName = new LinkedHashMap<>();
+    byName.put(READ_ONLY_NAME, READ_ONLY);
+    byName.put("traefik", fromText("traefik", PresetTexts.TRAEFIK));
+    byName.put("datadog", fromText("datadog", PresetTexts.DATADOG));
+    byName.put("dashboard", fromText("dashboard", PresetTexts.DASHBOARD));
+    byName.put("exporter", fromText("exporter", PresetTexts.EXPORTER));
+    byName.put("updater", fromText("updater", PresetTexts.UPDATER));
+    BY_NAME = Collections.unmodifiableMap(byName);
+    NAMES = List.copyOf(byName.keySet());
+  }
+
+  /** The names of the presets: read-only, traefik, datadog, dashboard, exporter, updater. */
+  public static List<String> names() {
+    return NAMES;
+  }
+
+  /** The preset called NAME. */
+  public static Optional<RuleListPolicy> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  private static RuleListPolicy fromText(String name, String text) {
+    List<Rule> rules = new ArrayList<>();
+    for (String line : text.strip().split("\n")) {
+      rules.add(RuleParser.parse(line.strip()));
+    }
+    return RuleListPolicy.of(name, rules);
   }
 
   private static Rule allow(String id, String template, String note) {

@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  * true. Only {@code f}, which Go's {@code strconv.ParseBool} reads as false and {@code BoolValue}
  * as true, is {@link Truth#UNKNOWN}. Other values are compared exactly, after decoding.
  *
+ * <p>Conditions see the query only. For POST, PUT and PATCH the engine's Go server also reads a
+ * body of type {@code application/x-www-form-urlencoded} into the same parameters, body first; the
+ * proxy therefore refuses every form body before a policy sees the request ({@code
+ * http.RequestHead}).
+ *
  * @param name the parameter name, case-sensitive as in the engine, e.g. {@code stream}
  * @param operator how the parameter is tested
  * @param values the values for {@code =} and {@code !=}, in the order written; booleans are kept as

@@ -43,6 +43,7 @@ final class ClientIdentity {
     if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
       return new Peer.Tcp(inet.getAddress(), inet.getPort());
     }
+    // TODO(#3): NIO unix channels cannot read SO_PEERCRED, so per-uid rules cannot match there.
     return new Peer.Unknown();
   }
 }

@@ -3,7 +3,6 @@ package dev.dockerfilter.proxy;
 import dev.dockerfilter.http.StrictRequestDecoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.flow.FlowControlHandler;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,9 +20,6 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
-    // A half-close from the client reaches the exchange handler as an event instead of closing the
-    // connection, so an answer in flight is still delivered.
-    ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     StrictRequestDecoder decoder =
         new StrictRequestDecoder(
             context.limits().maxInitialLineBytes(), context.limits().maxHeaderBytes());
@@ -35,7 +31,6 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
         .addLast("bytes-in", new BytesInWatch(exchanges))
         .addLast("decoder", decoder)
         .addLast("encoder", encoder)
-        .addLast("decoded", new DecodedWatch(exchanges))
         .addLast("flow", new FlowControlHandler())
         .addLast("exchanges", exchanges);
   }

@@ -16,13 +16,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -44,6 +45,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -94,16 +96,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private boolean draining;
   private boolean opened;
 
-  /** The client shut down its sending side; it may still read the answer in progress. */
-  private boolean clientInputEnded;
+  /** A read was asked of the client and no message has answered it yet. */
+  private boolean readWanted;
 
-  /** A read from the client was asked for and nothing has arrived since. */
-  private boolean readPending;
+  /** The client shut down its sending side; what it sent is still answered. */
+  private boolean inputEnded;
 
-  // Decoded messages wait in the flow control handler until read; once the client's input has
-  // ended, a read that finds none queued would ask a shut socket for more.
-  private long decodedMessages;
-  private long deliveredMessages;
+  /** Our last answer is sent and our side shut down; input is dropped until the client closes. */
+  private boolean lingering;
 
   private ScheduledFuture<?> timerTask;
   private Timer timer = Timer.NONE;
@@ -131,9 +131,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     peer = ClientIdentity.peer(ctx.channel());
     client = ClientIdentity.describe(peer);
     if (!context.registry().admit(ctx.channel())) {
-      FullHttpResponse busy =
-          DockerErrors.response(503, "docker-filter: too many open connections", false, true);
-      ctx.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+      answerAndClose(
+          503, "docker-filter: too many open connections", "-", "-", "too-many-connections");
       return;
     }
     draining = context.registry().draining();
@@ -145,10 +144,59 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   // --- client side -------------------------------------------------------------------------
 
+  /** Asks for the next decoded message from the client; every client read goes through here. */
+  private void requestRead() {
+    if (readWanted) {
+      // One read at a time: a second would hand over the next pipelined request mid-exchange.
+      return;
+    }
+    readWanted = true;
+    ctx.read();
+    if (readWanted && inputEnded) {
+      // Nothing was left to read, and the client has said it sends no more.
+      clientInputEnded();
+    }
+  }
+
+  /**
+   * The client half-closed (e.g. {@code printf ... | nc}): answer what it sent, then close. A
+   * request cut off mid-body can never complete, so that exchange ends here.
+   */
+  private void clientInputEnded() {
+    Exchange x = exchange;
+    if (x == null || lingering) {
+      ctx.close();
+    } else if (!x.requestComplete && bodyForbidden(x)) {
+      // A GET or HEAD went to the engine whole (its body means nothing): it is still answered.
+      x.requestComplete = true;
+      maybeFinish(x);
+    } else if (!x.requestComplete || (x.streaming && !x.tunnel)) {
+      // The engine's Go server cancels a request whose client stops sending, which ends a
+      // stream; a stream cut this way ends here too, and its upstream connection with it.
+      x.reason = "client-closed";
+      endExchange(x);
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    // A read cycle that decoded nothing (half a request head, say) ends here, and the flow
+    // control handler forgets the read it could not answer: ask again, or the rest never comes.
+    if (readWanted) {
+      ctx.read();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    readPending = false;
-    deliveredMessages++;
+    readWanted = false;
+    if (lingering) {
+      ReferenceCountUtil.release(msg);
+      requestRead();
+      return;
+    }
     if (msg instanceof HttpRequest request) {
       onRequestHead(request);
       if (msg instanceof HttpContent) {
@@ -253,6 +301,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (last) {
       x.requestComplete = true;
     }
+    // TODO(#4): trailers of a chunked body go on as Netty decoded them (obs-fold not refused).
     Channel to = upstream;
     to.writeAndFlush(content)
         .addListener(
@@ -267,7 +316,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
               if (last) {
                 maybeFinish(x);
               } else {
-                readClient();
+                requestRead();
               }
             });
   }
@@ -287,7 +336,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       x.requestComplete = true;
       maybeFinish(x);
     } else {
-      readClient();
+      requestRead();
     }
   }
 
@@ -304,6 +353,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private void reject(MalformedRequestException e, String method, String target) {
     // RFC 9112 section 9.3: after a message we cannot frame, nothing more on this connection
     // can be trusted to start at a request boundary, so we answer and close.
+    answerAndClose(
+        e.status(),
+        "docker-filter rejected a malformed request: " + e.getMessage(),
+        method,
+        target,
+        "malformed-request");
+  }
+
+  /** Answers outside any exchange (a reject, a timeout, a refused connection) and closes. */
+  private void answerAndClose(
+      int status, String message, String method, String target, String reason) {
     context
         .observer()
         .exchangeEnded(
@@ -315,19 +375,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 "-",
                 "reject",
                 "-",
-                "malformed-request",
-                e.status(),
+                reason,
+                status,
                 0,
                 0,
                 0));
     encoder.answeringHead(false);
-    FullHttpResponse response =
-        DockerErrors.response(
-            e.status(),
-            "docker-filter rejected a malformed request: " + e.getMessage(),
-            false,
-            true);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    FullHttpResponse response = DockerErrors.response(status, message, false, true);
+    ctx.writeAndFlush(response).addListener(f -> lingerAndClose());
   }
 
   private void deny(Exchange x) {
@@ -341,7 +396,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             + x.decision.note();
     respond(x, 403, message);
     if (!x.requestComplete) {
-      readClient();
+      requestRead();
     }
   }
 
@@ -446,11 +501,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             respond(
                 x,
                 502,
-                "docker-filter: upstream "
-                    + context.connector().upstream().uri()
-                    + " is unavailable ("
-                    + describe(f.cause())
-                    + ")");
+                "docker-filter: cannot reach the Docker engine (" + describe(f.cause()) + ")");
             return;
           }
           context.upstreamHealth().connected(context.connector().upstream());
@@ -477,7 +528,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
           if (!f.isSuccess()) {
             upstreamWriteFailed(to, f.cause());
           } else if (exchange == x && !x.requestComplete) {
-            readClient();
+            requestRead();
           }
         });
   }
@@ -561,11 +612,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       x.streaming = true;
       context.observer().streamStarted();
-      if (clientInputEnded) {
-        // A client that stopped sending before an endless answer began has left.
-        ctx.close();
-        return;
-      }
     }
     if (draining || !x.keepAlive) {
       x.closeAfter = true;
@@ -641,6 +687,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             UpstreamHandler.class,
             "tunnel",
             new TunnelHandler(client, n -> x.bytesOut += n, closed));
+    // TODO(#3): bytes pipelined behind the upgrade request and already decoded as HTTP are lost.
     pipeline.remove("decoder");
   }
 
@@ -742,17 +789,35 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
     if (!x.requestComplete) {
       if (x.closeAfter) {
-        arm(Timer.LINGER, LINGER);
-        readClient();
+        endExchange(x);
+        lingerAndClose();
       }
       return;
     }
     endExchange(x);
     if (x.closeAfter || draining) {
-      ctx.close();
+      lingerAndClose();
       return;
     }
     awaitNextRequest();
+  }
+
+  /**
+   * Closes after a final answer without losing it. Closing while the client is still sending makes
+   * its kernel drop the answer it has not read yet (a reset), so we shut down our sending side,
+   * drop whatever else arrives for a short while, then close (RFC 9112 section 9.6).
+   */
+  private void lingerAndClose() {
+    Channel channel = ctx.channel();
+    if (lingering || !(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
+      ctx.close();
+      return;
+    }
+    lingering = true;
+    exchange = null;
+    duplex.shutdownOutput();
+    arm(Timer.LINGER, LINGER);
+    requestRead();
   }
 
   private void endExchange(Exchange x) {
@@ -779,41 +844,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     } else {
       arm(Timer.IDLE, context.timeouts().idle());
     }
-    readClient();
-  }
-
-  /**
-   * Asks for the next message from the client. The flow control handler hands over one that is
-   * already decoded at once; when none is and the client has ended its input, none ever will be.
-   */
-  private void readClient() {
-    if (readPending) {
-      // One read at a time: a second one would hand over the next request mid-exchange.
-      return;
-    }
-    if (clientInputEnded && decodedMessages == deliveredMessages) {
-      nothingMoreFromClient();
-      return;
-    }
-    readPending = true;
-    ctx.read();
-  }
-
-  /** Called by the pipeline for every message the decoder emits, delivered or still queued. */
-  void messageDecoded() {
-    decodedMessages++;
-  }
-
-  private void nothingMoreFromClient() {
-    Exchange x = exchange;
-    if (x == null || !x.requestComplete) {
-      // Between requests, or mid-request: the client is gone.
-      ctx.close();
-    }
+    requestRead();
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputEnded = true;
+      if (readWanted || (exchange != null && exchange.streaming)) {
+        clientInputEnded();
+      }
+      return;
+    }
     if (evt == ConnectionRegistry.DRAIN) {
       draining = true;
       if (exchange == null) {
@@ -821,28 +863,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (evt instanceof ChannelInputShutdownEvent) {
-      clientInputEnded();
-      return;
-    }
     ctx.fireUserEventTriggered(evt);
-  }
-
-  /**
-   * A client may shut down its sending side after its last request and still read the answer (RFC
-   * 9112 section 9.6), as {@code printf ... | socat} does: a request in flight is answered, then
-   * the connection closes. A client that ends its input during a stream, or mid-body, is gone.
-   */
-  private void clientInputEnded() {
-    clientInputEnded = true;
-    Exchange x = exchange;
-    if (x != null && x.streaming) {
-      ctx.close();
-      return;
-    }
-    if (readPending && decodedMessages == deliveredMessages) {
-      nothingMoreFromClient();
-    }
   }
 
   @Override
@@ -900,13 +921,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     timerTask = null;
     switch (kind) {
       case HEADER_READ:
-        reject(
-            new MalformedRequestException(
-                408,
-                "request header not complete within "
-                    + Durations.format(context.timeouts().headerRead())),
+        answerAndClose(
+            408,
+            "docker-filter: request header not complete within "
+                + Durations.format(context.timeouts().headerRead()),
             "-",
-            "-");
+            "-",
+            "header-read-timeout");
         break;
       case UPSTREAM_HEADERS:
         Exchange x = exchange;
@@ -933,8 +954,21 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     return new MalformedRequestException(400, String.valueOf(cause.getMessage()));
   }
 
-  private static String describe(Throwable cause) {
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message;
+  /** A short reason for a client, without paths or class names: "connection refused". */
+  static String describe(Throwable cause) {
+    String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+    if (message.contains("refused")) {
+      return "connection refused";
+    }
+    if (message.contains("no such file") || message.contains("not found")) {
+      return "no socket at the engine's address";
+    }
+    if (message.contains("permission denied")) {
+      return "permission denied on the engine's socket";
+    }
+    if (message.contains("timed out") || cause instanceof ConnectTimeoutException) {
+      return "connection timed out";
+    }
+    return "connection failed";
   }
 }

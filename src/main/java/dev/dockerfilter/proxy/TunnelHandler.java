@@ -57,9 +57,11 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
-      if (peer instanceof DuplexChannel duplex && peer.isActive()) {
+      // This direction is done; once the other one is too, nothing is left to copy.
+      if (peer instanceof DuplexChannel duplex && peer.isActive() && !duplex.isInputShutdown()) {
         duplex.shutdownOutput();
       } else {
+        ctx.close();
         peer.close();
       }
       return;

@@ -16,7 +16,8 @@ final class UpstreamHealth {
       LOG.atWarn()
           .setMessage("engine unreachable; answering 502 until it is back")
           .addKeyValue("upstream", upstream.uri())
-          .addKeyValue("error", String.valueOf(cause.getMessage()))
+          .addKeyValue("error", ExchangeHandler.describe(cause))
+          .addKeyValue("detail", String.valueOf(cause))
           .log();
     }
   }

@@ -60,6 +60,8 @@ public final class Listener {
             .channel(transports.serverChannel(endpoint))
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.AUTO_READ, false)
+            // A client may half-close once its request is sent and still wait for the answer.
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childHandler(childInitializer);
     if (endpoint instanceof Endpoint.Unix unix) {
       Channel channel = bindUnix(unix, socketFile, transports, bootstrap);

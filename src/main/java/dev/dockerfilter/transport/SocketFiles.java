@@ -1,9 +1,11 @@
 package dev.dockerfilter.transport;
 
+import dev.dockerfilter.config.Endpoint;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -47,8 +50,13 @@ final class SocketFiles {
    */
   static Path temporaryName(Path path) {
     String name = path.getFileName().toString();
-    String hidden = (name.startsWith(".") ? "~" : ".") + name.substring(1);
-    return path.resolveSibling(hidden);
+    Path hidden = path.resolveSibling("." + name);
+    if (hidden.toString().getBytes(StandardCharsets.UTF_8).length <= Endpoint.MAX_UNIX_PATH_BYTES) {
+      return hidden;
+    }
+    // At the length limit: swap the first character instead, which never gives "." or "..".
+    char first = name.charAt(0) == '~' ? '-' : '~';
+    return path.resolveSibling(first + name.substring(1));
   }
 
   /** Sets mode and group on a freshly bound socket file, before anyone can connect to it. */
@@ -59,8 +67,7 @@ final class SocketFiles {
         setGroup(socket, group);
       }
     } catch (IOException | UnsupportedOperationException e) {
-      throw new ListenerException(
-          "cannot set mode/group on '" + socket + "': " + e.getMessage(), e);
+      throw new ListenerException("cannot set mode/group of the socket: " + e.getMessage(), e);
     }
   }
 
@@ -129,8 +136,14 @@ final class SocketFiles {
       Files.setAttribute(socket, "unix:gid", Integer.parseInt(group), LinkOption.NOFOLLOW_LINKS);
       return;
     }
-    GroupPrincipal principal =
-        socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+    GroupPrincipal principal;
+    try {
+      principal =
+          socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+    } catch (UserPrincipalNotFoundException e) {
+      throw new IOException(
+          "unknown group: '" + group + "' (expected a group name from /etc/group or a gid)", e);
+    }
     Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(principal);
   }
 

@@ -23,6 +23,14 @@ class RequestHeadTest {
     // Expected: method, version, canonical path, framing, content length.
     return Stream.of(
         row(head("GET /_ping HTTP/1.1", "Host: d"), "GET HTTP/1.1 /_ping NONE 0"),
+        // A form content type with no body gives the engine nothing to read
+        row(
+            head(
+                "POST /containers/x/start HTTP/1.1",
+                "Host: d",
+                "Content-Type: application/x-www-form-urlencoded",
+                "Content-Length: 0"),
+            "POST HTTP/1.1 /containers/x/start FIXED_LENGTH 0"),
         row(head("HEAD /_ping HTTP/1.1", "Host: localhost:2375"), "HEAD HTTP/1.1 /_ping NONE 0"),
         row(
             head("GET /v1.41/version HTTP/1.1", "host: api.moby.localhost"),
@@ -92,6 +100,21 @@ class RequestHeadTest {
 
   static Stream<Arguments> rejectedRequests() {
     return Stream.of(
+        // A form body: the engine would read its fields as query parameters, body first
+        row(
+            head(
+                "POST /images/create?fromImage=busybox HTTP/1.1",
+                "Host: d",
+                "Content-Type: application/x-www-form-urlencoded",
+                "Content-Length: 41"),
+            400),
+        row(
+            head(
+                "POST /images/create HTTP/1.1",
+                "Host: d",
+                "Content-Type: Multipart/Form-Data; boundary=x",
+                "Transfer-Encoding: chunked"),
+            400),
         // Host: exactly one in HTTP/1.1, at most one in HTTP/1.0, and a plausible value
         row(head("GET /_ping HTTP/1.1"), 400),
         row(head("GET /_ping HTTP/1.1", "Host: a", "Host: b"), 400),

@@ -204,6 +204,7 @@ final class ProxyProcess implements AutoCloseable {
     private final List<String> options = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private String umask;
+    private boolean listenFlags = true;
 
     private Builder(Engine engine) throws IOException {
       this.engine = engine;
@@ -220,6 +221,16 @@ final class ProxyProcess implements AutoCloseable {
     /** A listener instead of the default {@code unix://<dir>/docker.sock}; repeatable. */
     Builder listen(String uri) {
       listens.add(uri);
+      return this;
+    }
+
+    /**
+     * Waits on {@code uri} but passes no {@code --listen}: the listeners come from a config file,
+     * which a {@code --listen} would replace.
+     */
+    Builder listenersFromConfig(String uri) {
+      listens.add(uri);
+      listenFlags = false;
       return this;
     }
 
@@ -280,7 +291,7 @@ final class ProxyProcess implements AutoCloseable {
       command.addAll(JVM_FLAGS);
       command.add("-jar");
       command.add(Project.jar().toString());
-      for (String listen : listens) {
+      for (String listen : listenFlags ? listens : List.<String>of()) {
         command.add("--listen");
         command.add(listen);
       }

@@ -148,7 +148,8 @@ class StreamsIT {
             .isIn(Chunk.Kind.LAST, Chunk.Kind.CLOSED);
 
         RawHttp.Response whileDown = awaitBadGateway(Duration.ofSeconds(15));
-        assertThat(messageOf(whileDown)).startsWith("docker-filter: upstream");
+        assertThat(messageOf(whileDown))
+            .startsWith("docker-filter: cannot reach the Docker engine");
       } finally {
         restart.awaitSuccess(Duration.ofSeconds(90));
       }

@@ -45,8 +45,8 @@ class RuleParserTest {
   }
 
   static Stream<Rule> presetRules() {
-    return Stream.of(Presets.readOnly())
-        .map(RuleListPolicy.class::cast)
+    return Presets.names().stream()
+        .map(name -> Presets.byName(name).orElseThrow())
         .flatMap(policy -> policy.rules().stream());
   }
 

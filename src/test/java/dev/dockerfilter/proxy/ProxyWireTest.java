@@ -185,7 +185,8 @@ class ProxyWireTest {
       assertThat(response)
           .startsWith("HTTP/1.1 502 ")
           .contains("application/json")
-          .contains("{\"message\":\"docker-filter: upstream unix://");
+          .contains("{\"message\":\"docker-filter: cannot reach the Docker engine (")
+          .doesNotContain(dir.toString());
     }
     engine = new FakeEngine(dir.resolve("engine.sock"), FakeEngine.fixed(200, "{\"ok\":true}"));
     try (RawClient client = new RawClient(socket)) {
@@ -297,6 +298,39 @@ class ProxyWireTest {
       assertThat(response).startsWith("HTTP/1.1 400 ");
     }
     assertThat(engine.nextRequest(200)).isNull();
+  }
+
+  @Test
+  void aHeadThatArrivesInPiecesIsServed() throws Exception {
+    try (RawClient client = new RawClient(socket)) {
+      client.send("GET /_ping HTTP/1.1\r\nHost: d\r\nX-Long: " + "a".repeat(3000));
+      Thread.sleep(200);
+      client.send("\r\n\r\n");
+      assertThat(client.readUntil(WAIT, "{\"ok\":true}")).startsWith("HTTP/1.1 200 ");
+    }
+  }
+
+  @Test
+  void aHeaderBlockOverTheLimitGets431EvenWhenItArrivesSlowly() throws Exception {
+    try (RawClient client = new RawClient(socket)) {
+      client.send("GET /_ping HTTP/1.1\r\nHost: d\r\n");
+      for (int i = 0; i < 20; i++) {
+        client.send("X-" + i + ": " + "a".repeat(1000) + "\r\n");
+      }
+      assertThat(client.readUntilClosed(WAIT)).startsWith("HTTP/1.1 431 ");
+    }
+    assertThat(engine.nextRequest(100)).isNull();
+  }
+
+  @Test
+  void aClientThatHalfClosesAfterItsRequestsStillGetsEveryAnswer() throws Exception {
+    try (RawClient client = new RawClient(socket)) {
+      client.send(get("/_ping") + get("/v1.41/containers/abc/export") + get("/version"));
+      client.shutdownOutput();
+      String all = client.readUntilClosed(WAIT);
+      assertThat(statusLines(all)).containsExactly("200", "403", "200");
+      assertThat(client.closedByServer()).isTrue();
+    }
   }
 
   private static List<String> statusLines(String text) {
