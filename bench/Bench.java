@@ -148,7 +148,7 @@ public final class Bench {
     for (Target target : targets) {
       awaitPing(target.socket(), Duration.ofSeconds(10));
       if (target.pid() != 0) {
-        resources.put(target.name() + " RSS idle", mib(rssKib(target.pid(), "VmRSS")));
+        resources.put(target.name() + " RSS idle", rss(target.pid()));
       }
     }
 
@@ -327,7 +327,7 @@ public final class Bench {
           received.add(new ByteArrayOutputStream());
         }
         pump(selector, received, doneAt, "HTTP/1.1 200", 1, Duration.ofSeconds(60), 0);
-        String rss = target.pid() == 0 ? "-" : mib(rssKib(target.pid(), "VmRSS"));
+        String rss = target.pid() == 0 ? "-" : rss(target.pid());
         Arrays.fill(doneAt, 0);
         long burstStart = System.nanoTime();
         for (int i = 0; i < settings.burst(); i++) {
@@ -707,6 +707,11 @@ public final class Bench {
       throw new IllegalStateException(command.get(0) + " did not finish within " + timeout);
     }
     return process.exitValue();
+  }
+
+  /** Resident memory, and the part of it that is the process's own (not mapped files). */
+  private static String rss(long pid) throws IOException {
+    return mib(rssKib(pid, "VmRSS")) + " (anon " + mib(rssKib(pid, "RssAnon")) + ")";
   }
 
   private static String mib(long kib) {

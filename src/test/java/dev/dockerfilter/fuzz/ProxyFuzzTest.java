@@ -42,7 +42,8 @@ import org.junit.jupiter.api.BeforeAll;
  *       forwarded, and what is forwarded is routed by the engine as it was judged;
  *   <li>no forwarded request carries a body, an Upgrade or a Transfer-Encoding;
  *   <li>the client gets a well-framed sequence of responses, one 200 per forwarded request, and the
- *       connection ends within a bound: nothing hangs.
+ *       connection ends within a bound: nothing hangs;
+ *   <li>once the client has left, the proxy holds no upstream connection.
  * </ul>
  */
 class ProxyFuzzTest {
@@ -55,6 +56,10 @@ class ProxyFuzzTest {
   private static RecordingEngine engine;
   private static ProxyServer proxy;
   private static Path socket;
+
+  private static long forwardedSoFar;
+  private static long answeredSoFar;
+  private static long unanswerableSoFar;
 
   @BeforeAll
   static void start() throws Exception {
@@ -95,6 +100,7 @@ class ProxyFuzzTest {
   @FuzzTest(maxDuration = "10s")
   void deniedRequestsNeverReachTheEngine(byte[] input) throws IOException {
     byte[] received = exchange(input);
+    awaitUpstreamClosed();
     List<String> forwarded = engine.takeHeads();
     for (String head : forwarded) {
       checkForwarded(head);
@@ -102,7 +108,32 @@ class ProxyFuzzTest {
     int answered = countOkResponses(received);
     assertThat(answered)
         .as("200 answers to the client for %d forwarded requests", forwarded.size())
-        .isEqualTo(forwarded.size());
+        .isLessThanOrEqualTo(forwarded.size());
+
+    // A chunked GET is forwarded at its head; a client that leaves before its (empty) body ends
+    // gets no answer, and the engine may record that head only during a later round. Every
+    // other forwarded request is answered, so the gap may only grow by such rounds.
+    forwardedSoFar += forwarded.size();
+    answeredSoFar += answered;
+    unanswerableSoFar += text(input).toLowerCase(Locale.ROOT).contains("chunked") ? 1 : 0;
+    assertThat(forwardedSoFar - answeredSoFar)
+        .as("forwarded requests never answered, over all rounds")
+        .isLessThanOrEqualTo(unanswerableSoFar);
+  }
+
+  /** The proxy closes its upstream connection with its client's: none may stay behind. */
+  private static void awaitUpstreamClosed() {
+    long deadline = System.nanoTime() + HANG.toNanos();
+    while (engine.openConnections() > 0) {
+      if (System.nanoTime() > deadline) {
+        fail("upstream connections still open %s after the client left", HANG);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.ISO_8859_1);
   }
 
   /** Writes INPUT, half-closes, and reads until the proxy closes; fails if it never does. */
@@ -169,7 +200,7 @@ class ProxyFuzzTest {
    * status line (or the end) following its head at once, which no body here starts with.
    */
   private static int countOkResponses(byte[] received) {
-    String text = new String(received, StandardCharsets.ISO_8859_1);
+    String text = text(received);
     int ok = 0;
     int at = 0;
     while (at < text.length()) {

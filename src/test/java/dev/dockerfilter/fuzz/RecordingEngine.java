@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in engine on a unix socket that records every request head it receives and answers each
@@ -37,6 +38,7 @@ final class RecordingEngine implements AutoCloseable {
   private final Path socket;
   private final ServerSocketChannel server;
   private final BlockingQueue<String> heads = new LinkedBlockingQueue<>();
+  private final AtomicInteger open = new AtomicInteger();
 
   RecordingEngine(Path socket) throws IOException {
     this.socket = socket;
@@ -52,6 +54,11 @@ final class RecordingEngine implements AutoCloseable {
     return socket;
   }
 
+  /** Connections from the proxy that are still open. */
+  int openConnections() {
+    return open.get();
+  }
+
   /** Every head received since the last call. */
   List<String> takeHeads() {
     List<String> taken = new ArrayList<>();
@@ -63,6 +70,7 @@ final class RecordingEngine implements AutoCloseable {
     while (server.isOpen()) {
       try {
         SocketChannel connection = server.accept();
+        open.incrementAndGet();
         Thread t = new Thread(() -> serve(connection), "recording-engine-conn");
         t.setDaemon(true);
         t.start();
@@ -91,6 +99,8 @@ final class RecordingEngine implements AutoCloseable {
       }
     } catch (IOException e) {
       // The proxy closed its side; nothing to record.
+    } finally {
+      open.decrementAndGet();
     }
   }
 
