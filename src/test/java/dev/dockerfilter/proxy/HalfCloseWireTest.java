@@ -2,13 +2,11 @@ package dev.dockerfilter.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dockerfilter.config.Endpoint;
 import dev.dockerfilter.config.ProxyConfig;
 import dev.dockerfilter.observability.ExchangeObserver;
 import dev.dockerfilter.policy.Presets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -16,8 +14,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HalfCloseWireTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] ([0-9]{3}) ");
 
   @TempDir Path dir;
 
@@ -42,19 +37,7 @@ class HalfCloseWireTest {
   void start() throws Exception {
     engine = new FakeEngine(dir.resolve("engine.sock"), FakeEngine.fixed(200, "{\"ok\":true}"));
     socket = dir.resolve("proxy.sock");
-    ProxyConfig config =
-        new ProxyConfig(
-            List.of(new Endpoint.Unix(socket)),
-            new Endpoint.Unix(engine.socket()),
-            new ProxyConfig.SocketFile(0660, ""),
-            new ProxyConfig.Limits(8192, 16384, 64),
-            new ProxyConfig.Timeouts(
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(2)),
-            Duration.ZERO,
-            1);
+    ProxyConfig config = WireSupport.config(socket, engine.socket());
     proxy = ProxyServer.start(config, Presets.readOnly(), new ExchangeObserver() {});
   }
 
@@ -68,7 +51,9 @@ class HalfCloseWireTest {
   void answersARequestSentJustBeforeAHalfClose() throws Exception {
     for (int i = 0; i < 50; i++) {
       String response = sendThenHalfClose(get("/v1.41/containers/json"));
-      assertThat(statusLines(response)).as("round %d: %s", i, response).containsExactly("200");
+      assertThat(WireSupport.statusLines(response))
+          .as("round %d: %s", i, response)
+          .containsExactly("200");
     }
   }
 
@@ -76,7 +61,7 @@ class HalfCloseWireTest {
   void answersPipelinedRequestsThenCloses() throws Exception {
     String response =
         sendThenHalfClose(get("/_ping") + get("/v1.41/containers/abc/export") + get("/version"));
-    assertThat(statusLines(response)).containsExactly("200", "403", "200");
+    assertThat(WireSupport.statusLines(response)).containsExactly("200", "403", "200");
     assertThat(engine.nextRequest(1000)).startsWith("GET /_ping ");
     assertThat(engine.nextRequest(1000)).startsWith("GET /version ");
   }
@@ -86,7 +71,7 @@ class HalfCloseWireTest {
     String response =
         sendThenHalfClose(
             "GET /_ping HTTP/1.1\r\nHost: d\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
-    assertThat(statusLines(response)).containsExactly("200");
+    assertThat(WireSupport.statusLines(response)).containsExactly("200");
   }
 
   @Test
@@ -96,7 +81,7 @@ class HalfCloseWireTest {
             "POST /v1.41/containers/create HTTP/1.1\r\nHost: d\r\nTransfer-Encoding: chunked\r\n"
                 + "\r\n5\r\nhello\r\n0\r\n\r\n"
                 + get("/_ping"));
-    assertThat(statusLines(response)).containsExactly("403");
+    assertThat(WireSupport.statusLines(response)).containsExactly("403");
     assertThat(engine.nextRequest(300)).isNull();
   }
 
@@ -104,10 +89,10 @@ class HalfCloseWireTest {
   void aStreamEndsWhenItsClientHalfCloses() throws Exception {
     engine.script(
         (head, out) -> {
-          write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+          WireSupport.write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
           for (int i = 0; i < 200; i++) {
-            write(out, "2\r\n{}\r\n");
-            sleep(25);
+            WireSupport.write(out, "2\r\n{}\r\n");
+            WireSupport.sleep(25);
           }
         });
     try (SocketChannel client = connect()) {
@@ -118,7 +103,7 @@ class HalfCloseWireTest {
     }
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (engine.closedByPeer() == 0 && System.nanoTime() < deadline) {
-      sleep(10);
+      WireSupport.sleep(10);
     }
     assertThat(engine.closedByPeer()).as("upstream connections the proxy closed").isEqualTo(1);
   }
@@ -171,7 +156,7 @@ class HalfCloseWireTest {
       }
       received.write(buffer.array(), 0, n);
       if (n == 0) {
-        sleep(2);
+        WireSupport.sleep(2);
       }
     }
     throw new AssertionError("not closed within " + WAIT + "; received: " + received);
@@ -179,22 +164,5 @@ class HalfCloseWireTest {
 
   private static String get(String target) {
     return "GET " + target + " HTTP/1.1\r\nHost: docker\r\n\r\n";
-  }
-
-  private static List<String> statusLines(String text) {
-    return STATUS_LINE.matcher(text).results().map(m -> m.group(1)).toList();
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -10,8 +10,6 @@ import dev.dockerfilter.policy.Peer;
 import dev.dockerfilter.policy.PolicySelector;
 import dev.dockerfilter.policy.Presets;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -115,9 +113,10 @@ class ListenerPolicyWireTest {
     engine.script(
         (head, out) -> {
           if (head.startsWith("GET /v1.41/events ")) {
-            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nbefore\r\n");
-            sleep(800);
-            write(out, "5\r\nafter\r\n0\r\n\r\n");
+            WireSupport.write(
+                out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nbefore\r\n");
+            WireSupport.sleep(800);
+            WireSupport.write(out, "5\r\nafter\r\n0\r\n\r\n");
           } else {
             FakeEngine.fixed(200, "{\"ok\":true}").answer(head, out);
           }
@@ -144,18 +143,5 @@ class ListenerPolicyWireTest {
       Thread.sleep(10);
     }
     assertThat(entries).hasSizeGreaterThanOrEqualTo(n);
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

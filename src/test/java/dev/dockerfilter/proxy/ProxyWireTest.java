@@ -2,17 +2,12 @@ package dev.dockerfilter.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dockerfilter.config.Endpoint;
 import dev.dockerfilter.config.ProxyConfig;
 import dev.dockerfilter.observability.AccessLog;
 import dev.dockerfilter.policy.Presets;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProxyWireTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] ([0-9]{3}) ");
 
   @TempDir Path dir;
 
@@ -51,14 +45,13 @@ class ProxyWireTest {
   }
 
   private ProxyConfig config(Duration headerRead, Duration idle, int maxConnections) {
-    return new ProxyConfig(
-        List.of(new Endpoint.Unix(socket)),
-        new Endpoint.Unix(dir.resolve("engine.sock")),
-        new ProxyConfig.SocketFile(0660, ""),
-        new ProxyConfig.Limits(8192, 16384, maxConnections),
-        new ProxyConfig.Timeouts(headerRead, idle, Duration.ofSeconds(2), Duration.ofSeconds(2)),
-        Duration.ZERO,
-        1);
+    return WireSupport.config(
+        socket,
+        dir.resolve("engine.sock"),
+        headerRead,
+        idle,
+        Duration.ofSeconds(2),
+        maxConnections);
   }
 
   private void restartProxy(Duration headerRead, Duration idle, int maxConnections)
@@ -110,7 +103,7 @@ class ProxyWireTest {
       client.send(get("/_ping") + get("/v1.41/containers/abc/export") + get("/version"));
       String all = client.readUntil(WAIT, "}HTTP/1.1 200 X");
       client.readUntil(Duration.ofMillis(300), null);
-      assertThat(statusLines(client.text())).containsExactly("200", "403", "200");
+      assertThat(WireSupport.statusLines(client.text())).containsExactly("200", "403", "200");
       assertThat(all).contains("docker-filter refused GET /containers/abc/export");
     }
     assertThat(engine.nextRequest(1000)).startsWith("GET /_ping ");
@@ -128,7 +121,7 @@ class ProxyWireTest {
               + "POST /v1.41/containers/create HTTP/1.1\r\nHost: d\r\n"
               + "Content-Type: application/json\r\nContent-Length: 18\r\n\r\n{\"Image\":\"alpine\"}");
       client.readUntilClosed(WAIT);
-      assertThat(statusLines(client.text())).containsExactly("200", "403");
+      assertThat(WireSupport.statusLines(client.text())).containsExactly("200", "403");
     }
     assertThat(engine.nextRequest(1000)).startsWith("GET /_ping ");
     assertThat(engine.nextRequest(200)).isNull();
@@ -141,7 +134,7 @@ class ProxyWireTest {
           "HEAD /v1.41/containers/abc/archive?path=/root HTTP/1.1\r\nHost: d\r\n\r\n"
               + get("/_ping"));
       client.readUntil(WAIT, "{\"ok\":true}");
-      assertThat(statusLines(client.text())).containsExactly("403", "200");
+      assertThat(WireSupport.statusLines(client.text())).containsExactly("403", "200");
       assertThat(client.text()).doesNotContain("message").doesNotContain("X-Docker-Container");
     }
   }
@@ -150,8 +143,9 @@ class ProxyWireTest {
   void switchingProtocolsFromTheEngineBecomes502AndCloses() throws Exception {
     engine.script(
         (head, out) -> {
-          write(out, "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
-          write(out, "raw stream bytes");
+          WireSupport.write(
+              out, "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+          WireSupport.write(out, "raw stream bytes");
         });
     try (RawClient client = new RawClient(socket)) {
       String response = client.send(get("/v1.41/events")).readUntilClosed(WAIT);
@@ -165,7 +159,7 @@ class ProxyWireTest {
   void http10ClientNeverGetsChunks() throws Exception {
     engine.script(
         (head, out) ->
-            write(
+            WireSupport.write(
                 out,
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
@@ -199,7 +193,8 @@ class ProxyWireTest {
   void aStreamCutByTheEngineEndsWithALastChunkAndClose() throws Exception {
     engine.script(
         (head, out) -> {
-          write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+          WireSupport.write(
+              out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
           throw new IOException("engine restarting");
         });
     try (RawClient client = new RawClient(socket)) {
@@ -213,10 +208,10 @@ class ProxyWireTest {
   void aClientThatLeavesReleasesItsUpstreamConnectionAtOnce() throws Exception {
     engine.script(
         (head, out) -> {
-          write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+          WireSupport.write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
           for (int i = 0; i < 200; i++) {
-            write(out, "2\r\n{}\r\n");
-            sleep(25);
+            WireSupport.write(out, "2\r\n{}\r\n");
+            WireSupport.sleep(25);
           }
         });
     try (RawClient client = new RawClient(socket)) {
@@ -224,7 +219,7 @@ class ProxyWireTest {
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     while (engine.closedByPeer() == 0 && System.nanoTime() < deadline) {
-      sleep(10);
+      WireSupport.sleep(10);
     }
     assertThat(engine.closedByPeer()).isEqualTo(1);
   }
@@ -234,9 +229,10 @@ class ProxyWireTest {
     restartProxy(Duration.ofMillis(200), Duration.ofMillis(200), 64);
     engine.script(
         (head, out) -> {
-          write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
-          sleep(1000);
-          write(out, "4\r\nlate\r\n0\r\n\r\n");
+          WireSupport.write(
+              out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+          WireSupport.sleep(1000);
+          WireSupport.write(out, "4\r\nlate\r\n0\r\n\r\n");
         });
     try (RawClient client = new RawClient(socket)) {
       String response = client.send(get("/v1.41/events")).readUntil(WAIT, "0\r\n\r\n");
@@ -262,14 +258,14 @@ class ProxyWireTest {
     try (RawClient client = new RawClient(socket)) {
       client.send(get("/_ping")).readUntil(WAIT, "{\"ok\":true}");
       String all = client.readUntilClosed(WAIT);
-      assertThat(statusLines(all)).containsExactly("200");
+      assertThat(WireSupport.statusLines(all)).containsExactly("200");
       assertThat(client.closedByServer()).isTrue();
     }
   }
 
   @Test
   void garbageFromTheEngineGives502() throws Exception {
-    engine.script((head, out) -> write(out, "NOT HTTP AT ALL\r\n\r\n"));
+    engine.script((head, out) -> WireSupport.write(out, "NOT HTTP AT ALL\r\n\r\n"));
     try (RawClient client = new RawClient(socket)) {
       String response = client.send(get("/_ping")).readUntil(WAIT, "}");
       assertThat(response).startsWith("HTTP/1.1 502 ").contains("malformed answer");
@@ -328,25 +324,8 @@ class ProxyWireTest {
       client.send(get("/_ping") + get("/v1.41/containers/abc/export") + get("/version"));
       client.shutdownOutput();
       String all = client.readUntilClosed(WAIT);
-      assertThat(statusLines(all)).containsExactly("200", "403", "200");
+      assertThat(WireSupport.statusLines(all)).containsExactly("200", "403", "200");
       assertThat(client.closedByServer()).isTrue();
-    }
-  }
-
-  private static List<String> statusLines(String text) {
-    return STATUS_LINE.matcher(text).results().map(m -> m.group(1)).toList();
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.dockerfilter.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dockerfilter.config.Endpoint;
 import dev.dockerfilter.config.ProxyConfig;
 import dev.dockerfilter.observability.AccessLog;
 import dev.dockerfilter.policy.Policy;
@@ -73,18 +72,13 @@ class TunnelWireTest {
 
   private void startProxy(Policy policy) throws Exception {
     ProxyConfig config =
-        new ProxyConfig(
-            List.of(new Endpoint.Unix(socket)),
-            new Endpoint.Unix(dir.resolve("engine.sock")),
-            new ProxyConfig.SocketFile(0660, ""),
-            new ProxyConfig.Limits(8192, 16384, 64),
-            new ProxyConfig.Timeouts(
-                Duration.ofMillis(300),
-                Duration.ofMillis(300),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(2)),
-            Duration.ZERO,
-            1);
+        WireSupport.config(
+            socket,
+            dir.resolve("engine.sock"),
+            Duration.ofMillis(300),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(2),
+            64);
     proxy = ProxyServer.start(config, policy, new AccessLog());
   }
 

@@ -2,16 +2,12 @@ package dev.dockerfilter.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dockerfilter.config.Endpoint;
 import dev.dockerfilter.config.ProxyConfig;
 import dev.dockerfilter.observability.ExchangeObserver;
 import dev.dockerfilter.policy.Presets;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,18 +33,13 @@ class UpstreamFaultsWireTest {
     engine = new FakeEngine(dir.resolve("engine.sock"), FakeEngine.fixed(200, "{\"ok\":true}"));
     socket = dir.resolve("proxy.sock");
     ProxyConfig config =
-        new ProxyConfig(
-            List.of(new Endpoint.Unix(socket)),
-            new Endpoint.Unix(engine.socket()),
-            new ProxyConfig.SocketFile(0660, ""),
-            new ProxyConfig.Limits(8192, 16384, 64),
-            new ProxyConfig.Timeouts(
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(2),
-                UPSTREAM_HEADER_TIMEOUT),
-            Duration.ZERO,
-            1);
+        WireSupport.config(
+            socket,
+            engine.socket(),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            UPSTREAM_HEADER_TIMEOUT,
+            64);
     proxy = ProxyServer.start(config, Presets.readOnly(), new ExchangeObserver() {});
   }
 
@@ -62,7 +53,7 @@ class UpstreamFaultsWireTest {
   void aTruncatedBodyEndsTheConnection() throws Exception {
     engine.script(
         (head, out) -> {
-          write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+          WireSupport.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
           throw new IOException("engine died mid-body");
         });
     try (RawClient client = new RawClient(socket)) {
@@ -77,9 +68,10 @@ class UpstreamFaultsWireTest {
   void anInvalidChunkEndsTheResponseCleanly() throws Exception {
     engine.script(
         (head, out) -> {
-          write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
-          write(out, "zz\r\nnot a chunk\r\n");
-          sleep(3000);
+          WireSupport.write(
+              out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+          WireSupport.write(out, "zz\r\nnot a chunk\r\n");
+          WireSupport.sleep(3000);
         });
     try (RawClient client = new RawClient(socket)) {
       String response = client.send(get("/v1.41/events")).readUntilClosed(WAIT);
@@ -94,7 +86,8 @@ class UpstreamFaultsWireTest {
   void anOversizedResponseHeaderGives502() throws Exception {
     String huge = "X-Big: " + "a".repeat(70_000) + "\r\n";
     engine.script(
-        (head, out) -> write(out, "HTTP/1.1 200 OK\r\n" + huge + "Content-Length: 2\r\n\r\n{}"));
+        (head, out) ->
+            WireSupport.write(out, "HTTP/1.1 200 OK\r\n" + huge + "Content-Length: 2\r\n\r\n{}"));
     try (RawClient client = new RawClient(socket)) {
       String response = client.send(get("/_ping")).readUntil(WAIT, "}");
       assertThat(response)
@@ -108,7 +101,7 @@ class UpstreamFaultsWireTest {
 
   @Test
   void anEngineThatNeverAnswersGives504() throws Exception {
-    engine.script((head, out) -> sleep(5000));
+    engine.script((head, out) -> WireSupport.sleep(5000));
     long start = System.nanoTime();
     try (RawClient client = new RawClient(socket)) {
       String response = client.send(get("/v1.41/containers/json")).readUntil(WAIT, "}");
@@ -127,8 +120,8 @@ class UpstreamFaultsWireTest {
   void aHeaderThatNeverEndsGives504() throws Exception {
     engine.script(
         (head, out) -> {
-          write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n");
-          sleep(5000);
+          WireSupport.write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n");
+          WireSupport.sleep(5000);
         });
     try (RawClient client = new RawClient(socket)) {
       String response = client.send(get("/_ping")).readUntil(WAIT, "}");
@@ -146,18 +139,5 @@ class UpstreamFaultsWireTest {
 
   private static String get(String target) {
     return "GET " + target + " HTTP/1.1\r\nHost: docker\r\n\r\n";
-  }
-
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
