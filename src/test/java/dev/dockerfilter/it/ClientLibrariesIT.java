@@ -56,10 +56,35 @@ class ClientLibrariesIT {
 
   @Test
   void dockerPyReadsAndIsRefusedACreate() throws Exception {
+    checkDockerPy(proxy);
+  }
+
+  @Test
+  void dockerPyThroughTheDatadogPreset() throws Exception {
+    // Datadog's agent read Docker through docker-py in its Python checks.
+    try (ProxyProcess datadog =
+        ProxyProcess.builder(engine).options("--preset", "datadog").start()) {
+      checkDockerPy(datadog);
+      assertThat(datadog.output()).contains("source=\"preset datadog\"");
+    }
+  }
+
+  @Test
+  void dockerodeThroughTheDashboardPreset() throws Exception {
+    // Homepage, a dashboard the preset is made for, reads Docker through dockerode.
+    try (ProxyProcess dashboard =
+        ProxyProcess.builder(engine).options("--preset", "dashboard").start()) {
+      checkDockerode(dashboard);
+      assertThat(dashboard.output()).contains("source=\"preset dashboard\"");
+    }
+  }
+
+  private static void checkDockerPy(ProxyProcess through) throws Exception {
     JsonNode out =
         runScript(
+            through,
             List.of("/usr/bin/python3", script("python/read_only.py").toString()),
-            proxy.socket().toString(),
+            through.socket().toString(),
             fixture);
     assertThat(out.get("api_version").asText()).isEqualTo("1.41");
     assertThat(out.get("names").toString()).contains(fixture);
@@ -72,10 +97,15 @@ class ClientLibrariesIT {
 
   @Test
   void dockerodeReadsAndIsRefusedACreate() throws Exception {
+    checkDockerode(proxy);
+  }
+
+  private static void checkDockerode(ProxyProcess through) throws Exception {
     JsonNode out =
         runScript(
+            through,
             List.of("node", script("node/read-only.js").toString()),
-            proxy.socket().toString(),
+            through.socket().toString(),
             fixture);
     assertThat(out.get("ping").asText()).isEqualTo("OK");
     assertThat(out.get("names").toString()).contains("/" + fixture);
@@ -135,7 +165,8 @@ class ClientLibrariesIT {
     return Project.root().resolve("src/test/clients").resolve(name);
   }
 
-  private static JsonNode runScript(List<String> command, String... args) throws Exception {
+  private static JsonNode runScript(ProxyProcess through, List<String> command, String... args)
+      throws Exception {
     List<String> full = new ArrayList<>(command);
     full.addAll(List.of(args));
     Process process = new ProcessBuilder(full).redirectErrorStream(false).start();
@@ -146,7 +177,7 @@ class ClientLibrariesIT {
     String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.exitValue())
-        .as("%s failed:%n%s%n%s%nproxy:%n%s", full, stdout, stderr, proxy.describe())
+        .as("%s failed:%n%s%n%s%nproxy:%n%s", full, stdout, stderr, through.describe())
         .isZero();
     return JSON.readTree(stdout);
   }
