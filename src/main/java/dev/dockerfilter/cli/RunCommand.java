@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -214,17 +215,25 @@ final class RunCommand implements Callable<Integer> {
         configuration.logLevel());
     logPolicies(configuration);
 
+    // Before the listeners exist: a SIGHUP that came before the handler would stop the JVM.
+    AtomicReference<ProxyServer> running = new AtomicReference<>();
+    Signals.onHangup(
+        () -> {
+          if (running.get() != null) {
+            reload(running.get(), admin);
+          }
+        });
     ProxyServer server;
     try {
       server =
           ProxyServer.start(
               configuration.proxy(), policies(configuration), admin.observe(new AccessLog()));
+      running.set(server);
       startAdmin(admin, server, configuration.proxy());
     } catch (ListenerException e) {
       LOG.atError().setMessage("cannot start").addKeyValue("error", e.getMessage()).log();
       return ExitCodes.LISTENER_FAILED;
     }
-    Signals.onHangup(() -> reload(server, admin));
     Duration grace = configuration.proxy().shutdownGrace();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stopAndExit(server, admin, grace), "stop"));
