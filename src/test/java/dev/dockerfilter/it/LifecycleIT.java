@@ -3,8 +3,6 @@ package dev.dockerfilter.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -49,7 +47,7 @@ class LifecycleIT {
 
         Poll.await(
             Duration.ofSeconds(1),
-            () -> !accepts(proxy.address()),
+            () -> !RawHttp.accepts(proxy.address()),
             "the listener to stop accepting after SIGTERM",
             proxy::describe);
         RawHttp.Chunk.Kind end = events.readToEnd(SHUTDOWN_GRACE.plus(MARGIN));
@@ -151,7 +149,7 @@ class LifecycleIT {
 
   @Test
   void servesTheCliOnALoopbackTcpListener() throws IOException {
-    int port = freeLoopbackPort();
+    int port = RawHttp.freeLoopbackPort();
 
     try (ProxyProcess proxy =
         ProxyProcess.builder(engine).listen("tcp://127.0.0.1:" + port).start()) {
@@ -166,7 +164,7 @@ class LifecycleIT {
 
   @Test
   void warnsThatAnAllInterfacesListenerIsReachableFromTheNetwork() throws IOException {
-    int port = freeLoopbackPort();
+    int port = RawHttp.freeLoopbackPort();
 
     try (ProxyProcess proxy =
         ProxyProcess.builder(engine).listen("tcp://0.0.0.0:" + port).start()) {
@@ -176,21 +174,6 @@ class LifecycleIT {
               .filter(l -> l.toLowerCase(Locale.ROOT).contains("network"))
               .toList();
       assertThat(warnings).as(proxy.describe()).isNotEmpty();
-    }
-  }
-
-  private static boolean accepts(String address) {
-    try {
-      RawHttp.connect(address).close();
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static int freeLoopbackPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -10,8 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.URLEncoder;
@@ -72,7 +70,7 @@ class PublicCasesIT {
     spy = EngineSpy.start(builder.dir().resolve("spy.sock"), engine);
     // The builder's engine is fixed at creation: build a second one, in front of the spy.
     builder = ProxyProcess.builder(spy.engine());
-    tcpAddress = "tcp://127.0.0.1:" + freeLoopbackPort();
+    tcpAddress = "tcp://127.0.0.1:" + RawHttp.freeLoopbackPort();
     proxy =
         builder
             .listen("unix://" + builder.dir().resolve("docker.sock"))
@@ -660,7 +658,7 @@ class PublicCasesIT {
         stopping.terminate();
         Poll.await(
             Duration.ofSeconds(1),
-            () -> !accepts(stopping.address()),
+            () -> !RawHttp.accepts(stopping.address()),
             "the listener to close at once",
             stopping::describe);
         assertThat(events.readToEnd(grace.plus(margin))).isIn(Chunk.Kind.LAST, Chunk.Kind.CLOSED);
@@ -992,21 +990,6 @@ class PublicCasesIT {
 
   private static List<String> statusLines(String answer) {
     return answer.lines().filter(l -> l.matches("HTTP/1\\.[01] [0-9]{3} .*")).toList();
-  }
-
-  private static boolean accepts(String address) {
-    try {
-      RawHttp.connect(address).close();
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static int freeLoopbackPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static String encode(String value) {

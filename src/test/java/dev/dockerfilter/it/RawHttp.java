@@ -62,6 +62,26 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** Connects to {@code unix:///path} or {@code tcp://host:port}. */
+  /**
+   * Whether something accepts a connection at {@code address} ({@code unix://} or {@code tcp://}).
+   */
+  static boolean accepts(String address) {
+    try {
+      connect(address).close();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A loopback TCP port that was free a moment ago. */
+  static int freeLoopbackPort() throws IOException {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
   static RawHttp connect(String uri) throws IOException {
     if (uri.startsWith("unix://")) {
       return connect(Path.of(uri.substring("unix://".length())));
