@@ -75,13 +75,7 @@ class PolicyFeaturesIT {
         attach.awaitStdout("tick", WAIT);
       }
       // A tunnel's access line is written when it closes, just after the CLI exits.
-      assertThat(
-              Poll.until(
-                  WAIT,
-                  () ->
-                      proxy.output().contains("rule=exec-start reason=allowed-by-rule status=101")))
-          .as(proxy.output())
-          .isTrue();
+      proxy.awaitOutput("rule=exec-start reason=allowed-by-rule status=101");
     }
   }
 
@@ -96,7 +90,7 @@ class PolicyFeaturesIT {
       assertThat(attach.exitCode()).isNotZero();
       // On a hijacking request the CLI ignores the body and prints only the status.
       assertThat(attach.stderr()).contains("received 403");
-      assertThat(proxy.output()).contains("path=/containers/" + fixture + "/attach decision=deny");
+      proxy.awaitOutput("path=/containers/" + fixture + "/attach decision=deny");
     }
   }
 
@@ -135,9 +129,7 @@ class PolicyFeaturesIT {
               "--format",
               "{{.Names}}");
       assertThat(asNobody).contains(fixture).doesNotContain("refused");
-      assertThat(proxy.output())
-          .contains("client=\"uid=65534,")
-          .contains("rule=allow-container-list");
+      proxy.awaitOutput("client=\"uid=65534,", "rule=allow-container-list");
     }
   }
 
@@ -146,8 +138,7 @@ class PolicyFeaturesIT {
     try (ProxyProcess proxy = ProxyProcess.builder(engine).options("--audit").start()) {
       DockerCli.Result diff = DockerCli.through(proxy).run("diff", fixture);
       assertThat(diff.exitCode()).as("%s", diff).isZero();
-      assertThat(proxy.output())
-          .contains("path=/containers/" + fixture + "/changes decision=would-deny");
+      proxy.awaitOutput("path=/containers/" + fixture + "/changes decision=would-deny");
     }
   }
 
@@ -204,7 +195,7 @@ class PolicyFeaturesIT {
       RawHttp.Response response = RawHttp.exchange("unix://" + proxy.socket(), request, WAIT);
       assertThat(response.status()).isEqualTo(400);
       assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("form body refused");
-      assertThat(proxy.output()).contains("decision=reject").doesNotContain("path=/images/create");
+      assertThat(proxy.awaitOutput("decision=reject")).doesNotContain("path=/images/create");
     }
   }
 

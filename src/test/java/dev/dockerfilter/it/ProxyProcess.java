@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class ProxyProcess implements AutoCloseable {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
   static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration LOG_WAIT = Duration.ofSeconds(10);
 
   /** A small heap like the launcher's: tests run several proxies one after another. */
   private static final List<String> JVM_FLAGS =
@@ -156,6 +158,22 @@ final class ProxyProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The output once it holds every one of TEXTS. An access line is written just after the last byte
+   * of its answer goes out, so a client can see the answer a moment before the line exists.
+   */
+  String awaitOutput(String... texts) {
+    Poll.await(
+        LOG_WAIT,
+        () -> {
+          String now = output();
+          return Arrays.stream(texts).allMatch(now::contains);
+        },
+        "proxy output holding " + String.join(" and ", texts),
+        this::describe);
+    return output();
   }
 
   List<String> outputLines() {

@@ -50,10 +50,10 @@ class TecnativaEnvIT {
       assertRefused(cli.run(CLI_TIMEOUT, "export", running), "GET", "export");
       assertRefused(cli.run(CLI_TIMEOUT, "stop", running), "POST", "stop");
       assertThat(engine.isRunning(running)).isTrue();
-      assertThat(proxy.output())
-          .contains("source=\"Tecnativa variables (CONTAINERS=1 POST=0)\"")
-          .contains("rule=env-no-archive")
-          .contains("rule=env-no-export");
+      proxy.awaitOutput(
+          "source=\"Tecnativa variables (CONTAINERS=1 POST=0)\"",
+          "rule=env-no-archive",
+          "rule=env-no-export");
     }
   }
 
