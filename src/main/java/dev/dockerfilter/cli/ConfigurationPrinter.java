@@ -7,6 +7,8 @@ import dev.dockerfilter.policy.PeerPolicySelector.ClientRule;
 import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.RuleListPolicy;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Prints a configuration's listeners and the rules of every policy they use. */
 final class ConfigurationPrinter {
@@ -27,7 +29,7 @@ final class ConfigurationPrinter {
    */
   void listeners(Configuration configuration) {
     for (ListenerPlan plan : configuration.listeners()) {
-      out.println("listener " + plan.endpoint().uri() + (plan.audit() ? " (audit)" : ""));
+      out.println("listener " + describe(plan));
       if (plan.selector() instanceof PeerPolicySelector selector) {
         for (ClientRule rule : selector.clientRules()) {
           out.println("  " + rule.match().describe() + " -> " + rule.policy().name());
@@ -40,6 +42,18 @@ final class ConfigurationPrinter {
                 + others);
       }
     }
+  }
+
+  /** {@code unix:///run/df/agents.sock (audit, redact env, swarm, logs)} */
+  static String describe(ListenerPlan plan) {
+    List<String> modes = new ArrayList<>();
+    if (plan.audit()) {
+      modes.add("audit");
+    }
+    if (plan.redaction().isOn()) {
+      modes.add("redact " + plan.redaction().describe());
+    }
+    return plan.endpoint().uri() + (modes.isEmpty() ? "" : " (" + String.join("; ", modes) + ")");
   }
 
   /** Each policy's name, then its rules in order, one per line in rule syntax. */

@@ -113,7 +113,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     // The listener's policy for this client.
-    out.println("listener  " + plan.endpoint().uri() + (plan.audit() ? " (audit)" : ""));
+    out.println("listener  " + ConfigurationPrinter.describe(plan));
     Optional<Policy> policy = policyFor(plan, peer);
     out.println("client    " + describeClient());
     if (policy.isEmpty()) {
@@ -123,12 +123,15 @@ final class ExplainCommand implements Callable<Integer> {
     out.println("policy    " + policy.get().name());
 
     // The deciding rule, the decision and its reason.
-    Decision decision =
-        policy.get().decide(new PolicyRequest(method, parsed.path(), parsed.rawQuery()));
+    PolicyRequest request = new PolicyRequest(method, parsed.path(), parsed.rawQuery());
+    Decision decision = plan.redaction().review(request, policy.get().decide(request));
     out.println("rule      " + rule(policy.get(), decision.ruleId()));
     out.println("decision  " + verdict(decision, plan.audit()) + " (" + decision.reason() + ")");
     out.println("reason    " + decision.note());
     out.println("upgrade   " + (decision.upgrade() ? "allowed" : "no"));
+    if (plan.redaction().rewrites(method, parsed.path())) {
+      out.println("answer    redacted: " + plan.redaction().describe());
+    }
     return decision.allowed() ? ExitCodes.OK : DENIED;
   }
 

@@ -87,6 +87,28 @@ final class RunCommand implements Callable<Integer> {
   boolean audit;
 
   @Option(
+      names = "--redact",
+      paramLabel = "SECRETS",
+      arity = "0..1",
+      fallbackValue = "all",
+      defaultValue = "${env:DOCKER_FILTER_REDACT}",
+      description =
+          "Hide secrets from clients: env (environment variable values in inspect answers of"
+              + " containers, images, services, tasks and plugins), swarm (join tokens), logs"
+              + " (refused, as they cannot be redacted); a comma-separated list, all (the value"
+              + " of a bare --redact) or none. Default: none.")
+  String redact;
+
+  @Option(
+      names = "--redact-keep-env",
+      paramLabel = "NAMES",
+      defaultValue = "${env:DOCKER_FILTER_REDACT_KEEP_ENV}",
+      description =
+          "Environment variables whose values --redact leaves readable, e.g."
+              + " DD_ENV,DD_SERVICE,DD_VERSION for the Datadog agent's tags. Default: none.")
+  String redactKeepEnv;
+
+  @Option(
       names = "--upstream",
       paramLabel = "URI",
       defaultValue = "${env:DOCKER_FILTER_UPSTREAM}",
@@ -245,7 +267,8 @@ final class RunCommand implements Callable<Integer> {
   static Map<Endpoint, ListenerPolicy> policies(Configuration configuration) {
     Map<Endpoint, ListenerPolicy> policies = new LinkedHashMap<>();
     for (ListenerPlan plan : configuration.listeners()) {
-      policies.put(plan.endpoint(), new ListenerPolicy(plan.selector(), plan.audit()));
+      policies.put(
+          plan.endpoint(), new ListenerPolicy(plan.selector(), plan.audit(), plan.redaction()));
     }
     return policies;
   }
@@ -302,6 +325,8 @@ final class RunCommand implements Callable<Integer> {
     put(explicit, Setting.EVENT_LOOP_THREADS, eventLoopThreads);
     put(explicit, Setting.LOG_FORMAT, logFormat);
     put(explicit, Setting.LOG_LEVEL, logLevel);
+    put(explicit, Setting.REDACT, redact);
+    put(explicit, Setting.REDACT_KEEP_ENV, redactKeepEnv);
     return policySource.sources(explicit, audit, environment);
   }
 

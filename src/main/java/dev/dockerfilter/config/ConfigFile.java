@@ -53,6 +53,8 @@ public final class ConfigFile {
    * @param endpoint where clients connect
    * @param policy the policy of clients that no client rule singles out
    * @param audit whether the listener forwards what it would deny and logs it
+   * @param redact what the listener redacts, as the {@code redact} setting writes it, or "" for
+   *     that setting's value
    * @param clients per-client rules, in the order they are tried
    * @param where the file and line of the listener, for messages
    */
@@ -60,6 +62,7 @@ public final class ConfigFile {
       Endpoint endpoint,
       String policy,
       boolean audit,
+      String redact,
       List<ClientDefinition> clients,
       String where) {
     public ListenerDefinition {

@@ -6,6 +6,7 @@ import dev.dockerfilter.policy.PeerPolicySelector;
 import dev.dockerfilter.policy.PeerPolicySelector.ClientRule;
 import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.Presets;
+import dev.dockerfilter.redact.Redaction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +116,10 @@ public record Configuration(
         Endpoint endpoint = tecnativaListenRewrite(Endpoint.parse(address));
         plans.add(
             new ListenerPlan(
-                endpoint, PeerPolicySelector.everyone(policy(defaultPolicy)), sources.audit()));
+                endpoint,
+                PeerPolicySelector.everyone(policy(defaultPolicy)),
+                sources.audit(),
+                redaction("")));
       }
       return plans;
     }
@@ -137,7 +141,17 @@ public record Configuration(
       } else {
         selector = PeerPolicySelector.withOthers(rules, listenerPolicy);
       }
-      return new ListenerPlan(listener.endpoint(), selector, listener.audit() || sources.audit());
+      return new ListenerPlan(
+          listener.endpoint(),
+          selector,
+          listener.audit() || sources.audit(),
+          redaction(listener.redact()));
+    }
+
+    /** The redact setting, or LISTENER_VALUE when the listener gives its own. */
+    private Redaction redaction(String listenerValue) {
+      String secrets = listenerValue.isEmpty() ? value(Setting.REDACT) : listenerValue;
+      return Redaction.parse(secrets, value(Setting.REDACT_KEEP_ENV));
     }
 
     private Policy policy(String name) {

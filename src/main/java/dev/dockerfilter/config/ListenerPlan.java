@@ -1,6 +1,7 @@
 package dev.dockerfilter.config;
 
 import dev.dockerfilter.policy.PolicySelector;
+import dev.dockerfilter.redact.Redaction;
 import java.util.Objects;
 
 /**
@@ -13,10 +14,13 @@ import java.util.Objects;
  *     dev.dockerfilter.policy.PeerPolicySelector}
  * @param audit when true, a request the policy denies is forwarded anyway and logged as {@code
  *     would-deny}
+ * @param redaction what the listener hides in the engine's answers ({@code --redact})
  */
-public record ListenerPlan(Endpoint endpoint, PolicySelector selector, boolean audit) {
+public record ListenerPlan(
+    Endpoint endpoint, PolicySelector selector, boolean audit, Redaction redaction) {
   public ListenerPlan {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(redaction, "redaction");
   }
 }

@@ -9,6 +9,7 @@ import dev.dockerfilter.policy.Cidr;
 import dev.dockerfilter.policy.ClientMatch;
 import dev.dockerfilter.policy.Presets;
 import dev.dockerfilter.policy.RuleListPolicy;
+import dev.dockerfilter.redact.Redaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.Map;
  * - listen: unix:///run/docker-filter/agents.sock
  *   policy: read-only        # optional: main if the file defines it, else read-only
  *   mode: audit              # optional: enforce (the default) or audit
+ *   redact: all              # optional: as the redact setting, for this listener only
  *   clients:                 # optional, tried in order
  *     - uid: 1000            # unix listeners: uid, gid or both
  *       policy: datadog      # optional: the listener's policy
@@ -27,7 +29,8 @@ import java.util.Map;
  * </pre>
  */
 final class ListenerReader {
-  private static final List<String> LISTENER_KEYS = List.of("listen", "policy", "mode", "clients");
+  private static final List<String> LISTENER_KEYS =
+      List.of("listen", "policy", "mode", "redact", "clients");
   private static final List<String> UNIX_CLIENT_KEYS = List.of("uid", "gid", "policy");
   private static final List<String> TCP_CLIENT_KEYS = List.of("cidr", "policy");
 
@@ -52,6 +55,7 @@ final class ListenerReader {
     String policy =
         entries.containsKey("policy") ? policyName(entries.get("policy"), key + ".policy") : "";
     boolean audit = entries.containsKey("mode") && audit(entries.get("mode"));
+    String redact = entries.containsKey("redact") ? redact(entries.get("redact")) : "";
     List<ClientDefinition> clients =
         entries.containsKey("clients") ? clients(entries.get("clients"), endpoint) : List.of();
 
@@ -59,6 +63,7 @@ final class ListenerReader {
         endpoint,
         policy.isEmpty() ? defaultPolicy : policy,
         audit,
+        redact,
         clients,
         reader.where(listener.location()));
   }
@@ -111,6 +116,16 @@ final class ListenerReader {
                   + "' (expected enforce, the default, or audit: forward what would be denied and"
                   + " log it as would-deny)");
     };
+  }
+
+  private String redact(Entry entry) {
+    String value = reader.text(entry.value(), key + ".redact");
+    try {
+      Redaction.parseSecrets(value);
+    } catch (IllegalArgumentException e) {
+      throw reader.fail(entry.value().location(), key + ".redact", e.getMessage());
+    }
+    return value;
   }
 
   private List<ClientDefinition> clients(Entry entry, Endpoint endpoint) {

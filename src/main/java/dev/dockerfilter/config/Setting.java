@@ -1,5 +1,6 @@
 package dev.dockerfilter.config;
 
+import dev.dockerfilter.redact.Redaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,9 @@ public enum Setting {
   MAX_CONNECTIONS("max-connections", "1024"),
   EVENT_LOOP_THREADS("event-loop-threads", "1"),
   LOG_FORMAT("log-format", "logfmt"),
-  LOG_LEVEL("log-level", "info");
+  LOG_LEVEL("log-level", "info"),
+  REDACT("redact", "none"),
+  REDACT_KEEP_ENV("redact-keep-env", "");
 
   private final String key;
   private final String defaultValue;
@@ -88,6 +91,8 @@ public enum Setting {
       case EVENT_LOOP_THREADS -> intInRange(value, 1, 64);
       case LOG_FORMAT -> oneOf(value, List.of("logfmt", "json"));
       case LOG_LEVEL -> oneOf(value, List.of("debug", "info", "warn", "error"));
+      case REDACT -> Redaction.parseSecrets(value);
+      case REDACT_KEEP_ENV -> Redaction.parseEnvNames(value);
     }
   }
 

@@ -78,7 +78,7 @@ public final class Presets {
           allow("allow-events", "/events", "the engine's event stream"),
           allow("allow-system-df", "/system/df", "disk usage; read-only but costly to compute"),
           allow("allow-container-list", "/containers/json", "lists containers"),
-          // TODO(#3): answers are not redacted, so Config.Env and log lines reach every client.
+          // Config.Env and log lines reach every client unless the listener redacts (--redact).
           allow(
               "allow-container-inspect",
               "/containers/{container}/json",
@@ -96,7 +96,7 @@ public final class Presets {
           allow("allow-exec-inspect", "/exec/{name}/json", "exec instance details"),
           allow("allow-plugin-list", "/plugins", "lists plugins"),
           allow("allow-plugin-inspect", "/plugins/{plugin}/json", "plugin details"),
-          // TODO(#3): on a manager the answer holds the join tokens; only a user rule hides it.
+          // On a manager the answer holds the join tokens; --redact hides them.
           allow("allow-swarm-inspect", "/swarm", "swarm details, without the unlock key"),
           allow("allow-node-list", "/nodes", "lists swarm nodes"),
           allow("allow-node-inspect", "/nodes/{name}", "swarm node details"),

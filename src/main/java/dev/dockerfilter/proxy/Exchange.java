@@ -3,6 +3,7 @@ package dev.dockerfilter.proxy;
 import dev.dockerfilter.http.RequestHead;
 import dev.dockerfilter.observability.AccessEntry;
 import dev.dockerfilter.policy.Decision;
+import dev.dockerfilter.redact.Redaction;
 import io.netty.handler.codec.http.HttpRequest;
 import java.time.Instant;
 
@@ -24,6 +25,12 @@ final class Exchange {
 
   /** The connection became a raw two-way copy after the engine's 101. */
   boolean tunnel;
+
+  /** Hides secrets in the engine's answer before the client sees it; null for most answers. */
+  Redaction redaction;
+
+  /** The engine's answer while it is read whole, to be redacted; null when it is relayed. */
+  HeldAnswer held;
 
   /** Denied by the policy but forwarded because the listener audits. */
   boolean audited;
@@ -73,6 +80,7 @@ final class Exchange {
     return !retried
         && (head.method().equals("GET") || isHead())
         && !responseHeadSent
+        && held == null
         && bytesIn == 0;
   }
 

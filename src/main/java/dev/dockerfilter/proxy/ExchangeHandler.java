@@ -12,6 +12,7 @@ import dev.dockerfilter.policy.Peer;
 import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.PolicyRequest;
 import dev.dockerfilter.policy.Verdict;
+import dev.dockerfilter.redact.RedactionException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -245,19 +246,20 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     // Looked up per request, so a reloaded policy applies to the next request on any connection.
     ListenerPolicy judge = listenerPolicy.get();
     Optional<Policy> policy = judge.selector().select(peer);
+    PolicyRequest policyRequest =
+        new PolicyRequest(head.method(), head.target().path(), head.target().rawQuery());
     Decision decision =
         policy.isPresent()
-            ? policy
-                .get()
-                .decide(
-                    new PolicyRequest(
-                        head.method(), head.target().path(), head.target().rawQuery()))
+            ? judge.redaction().review(policyRequest, policy.get().decide(policyRequest))
             : clientRefused();
     boolean keepAlive = !head.http10() && HttpUtil.isKeepAlive(request) && !draining;
     exchange = new Exchange(head, decision, keepAlive);
     exchange.audited = !decision.allowed() && policy.isPresent() && judge.audit();
     exchange.upgrade = decision.allowed() && decision.upgrade() && asksToUpgrade(request);
     encoder.answeringHead(exchange.isHead());
+    if (judge.redaction().rewrites(head.method(), head.target().path())) {
+      exchange.redaction = judge.redaction();
+    }
     if (decision.allowed() || exchange.audited) {
       forward(exchange, request);
     } else {
@@ -605,6 +607,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (upstreamToProxyResponse.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
       return;
     }
+    if (x.redaction != null && code == 200) {
+      // Read whole before any of it is sent: the rewrite changes the body's length.
+      x.held = new HeldAnswer(upstreamToProxyResponse);
+      x.upstreamCloses = !HttpUtil.isKeepAlive(upstreamToProxyResponse);
+      x.status = code;
+      return;
+    }
     HttpHeaders headers = HopByHopHeaders.endToEnd(upstreamToProxyResponse.headers());
     x.upstreamCloses = !HttpUtil.isKeepAlive(upstreamToProxyResponse);
     boolean bodyless = x.isHead() || code == 204 || code == 304;
@@ -698,6 +707,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onResponseContent(Exchange x, HttpContent content) {
+    if (x.held != null && !x.responseHeadSent) {
+      holdContent(x, content);
+      return;
+    }
     if (!x.responseHeadSent) {
       content.release();
       return;
@@ -722,6 +735,68 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       closeUpstream();
     }
     written.addListener(f -> maybeFinish(x));
+  }
+
+  private void holdContent(Exchange x, HttpContent content) {
+    boolean malformed = content.decoderResult().isFailure();
+    boolean fits = !malformed && x.held.add(content.content());
+    boolean last = content instanceof LastHttpContent;
+    content.release();
+    if (malformed || !fits) {
+      closeUpstream();
+      x.closeAfter = true;
+      failUpstream(
+          x,
+          502,
+          malformed
+              ? "malformed body from the engine"
+              : "the engine's answer is too large to redact (over "
+                  + (HeldAnswer.MAX_BYTES >> 20)
+                  + " MiB)",
+          malformed ? "upstream-malformed" : "redact-failed");
+      return;
+    }
+    if (last) {
+      sendRedacted(x);
+    }
+  }
+
+  /** The whole answer is in: rewrite it, then send it with its new length. */
+  private void sendRedacted(Exchange x) {
+    if (x.upstreamCloses) {
+      closeUpstream();
+    }
+    byte[] body;
+    try {
+      body = x.redaction.redact(x.held.body());
+    } catch (RedactionException e) {
+      // Fail closed: an answer that could not be checked for secrets is not sent at all.
+      failUpstream(x, 502, "cannot redact the engine's answer: " + e.getMessage(), "redact-failed");
+      return;
+    }
+    HttpResponse upstreamToProxyResponse = x.held.head();
+    HttpHeaders headers = HopByHopHeaders.endToEnd(upstreamToProxyResponse.headers());
+    headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+    // Spelled as the engine spells it, for clients that compare header names by case.
+    headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+    headers.setInt("Content-Length", body.length);
+    if (draining || !x.keepAlive) {
+      x.closeAfter = true;
+    }
+    if (x.closeAfter) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    x.responseHeadSent = true;
+    x.responseComplete = true;
+    x.bytesOut += body.length;
+    ctx.writeAndFlush(
+            new DefaultFullHttpResponse(
+                x.head.http10() ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
+                upstreamToProxyResponse.status(),
+                Unpooled.wrappedBuffer(body),
+                headers,
+                EmptyHttpHeaders.INSTANCE))
+        .addListener(f -> maybeFinish(x));
   }
 
   @Override

@@ -82,6 +82,7 @@ public final class ProxyServer {
             .setMessage("listening")
             .addKeyValue("listener", endpoint.uri())
             .addKeyValue("audit", policy.get().audit())
+            .addKeyValue("redact", policy.get().redaction().describe())
             .log();
       }
     } catch (ListenerException e) {

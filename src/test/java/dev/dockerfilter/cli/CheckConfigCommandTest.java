@@ -101,7 +101,7 @@ class CheckConfigCommandTest {
             "docker-filter: invalid configuration: "
                 + config
                 + ":3:5: listeners[0].polcy: unknown key: 'polcy' (expected one of: listen,"
-                + " policy, mode, clients; did you mean 'policy'?)\n");
+                + " policy, mode, redact, clients; did you mean 'policy'?)\n");
   }
 
   @Test

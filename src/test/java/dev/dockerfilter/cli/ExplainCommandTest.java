@@ -36,6 +36,26 @@ class ExplainCommandTest {
   }
 
   @Test
+  void showsThatRedactionRefusesLogsAndRewritesInspectAnswers() throws IOException {
+    Path file = Files.writeString(dir.resolve("redact.yaml"), "redact: all\n");
+
+    Commands logs =
+        Commands.run("explain", "--config", file.toString(), "GET", "/containers/web/logs");
+    Commands inspect =
+        Commands.run("explain", "--config", file.toString(), "GET", "/containers/web/json");
+    Commands flag = Commands.run("--redact", "explain", "GET", "/containers/web/logs");
+
+    assertThat(logs.exitCode()).isEqualTo(1);
+    assertThat(logs.out())
+        .contains("listener  unix:///var/run/docker-filter/docker.sock (redact env, swarm, logs)\n")
+        .contains("rule      redact-logs\n")
+        .contains("decision  deny (logs-not-redactable)\n");
+    assertThat(inspect.exitCode()).isZero();
+    assertThat(inspect.out()).endsWith("answer    redacted: env, swarm, logs\n");
+    assertThat(flag.out()).isEqualTo(logs.out());
+  }
+
+  @Test
   void exitsWith1OnADenialAndNamesTheRule() {
     Commands result = Commands.run("explain", "GET", "/containers/web/export");
 

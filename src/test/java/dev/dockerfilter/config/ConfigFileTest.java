@@ -113,7 +113,7 @@ class ConfigFileTest {
                 + " socket-group, header-read-timeout, idle-timeout, upstream-connect-timeout,"
                 + " upstream-header-timeout, shutdown-grace, max-initial-line-bytes,"
                 + " max-header-bytes, max-connections, event-loop-threads, log-format, log-level,"
-                + " extends, rules, policies, listeners; did you mean 'upstream'?)"),
+                + " redact, redact-keep-env, extends, rules, policies, listeners; did you mean 'upstream'?)"),
         broken("listen: unix:///x\n", "1:1: listen: unknown key: 'listen' (expected one of:"),
         broken(
             "upstream: http://x\n",
@@ -204,13 +204,20 @@ class ConfigFileTest {
             "3:11: listeners[0].mode: unknown mode: 'enforced' (expected enforce, the default, or"
                 + " audit"),
         broken(
+            "listeners:\n  - listen: unix:///a.sock\n    redact: secrets\n",
+            "3:13: listeners[0].redact: unknown thing to redact: 'secrets'"),
+        broken("redact: [env]\n", "1:9: redact:"),
+        broken(
+            "redact-keep-env: DD_*\n",
+            "1:18: redact-keep-env: not an environment variable name: 'DD_*'"),
+        broken(
             "listeners:\n  - listen: unix:///a.sock\n    policy: treafik\n",
             "3:13: listeners[0].policy: unknown policy: 'treafik' (expected a preset or a"
                 + " policy of this file:"),
         broken(
             "listeners:\n  - listen: unix:///a.sock\n    polcy: traefik\n",
             "3:5: listeners[0].polcy: unknown key: 'polcy' (expected one of: listen, policy,"
-                + " mode, clients; did you mean 'policy'?)"),
+                + " mode, redact, clients; did you mean 'policy'?)"),
         broken(
             "listeners:\n  - listen: unix:///a.sock\n    clients:\n      - cidr: 10.0.0.0/8\n",
             "4:9: listeners[0].clients[0].cidr: an address range on a unix listener: 'cidr'"

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.dockerfilter.policy.Peer;
 import dev.dockerfilter.policy.PeerPolicySelector;
 import dev.dockerfilter.policy.Policy;
+import dev.dockerfilter.redact.Redaction;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -228,6 +229,51 @@ class ConfigurationTest {
 
   private static Peer tcp(String address) throws IOException {
     return new Peer.Tcp(InetAddress.getByName(address), 40000);
+  }
+
+  @Test
+  void redactsWhatTheFileSaysUnlessAFlagSaysOtherwiseAndAListenerMayChooseItsOwn()
+      throws IOException {
+    String file =
+        write(
+            """
+            redact: env
+            redact-keep-env: DD_ENV, DD_SERVICE
+            listeners:
+              - listen: unix:///run/df/agent.sock
+              - listen: unix:///run/df/dashboard.sock
+                redact: all
+              - listen: unix:///run/df/admin.sock
+                redact: none
+            """);
+
+    List<ListenerPlan> fromFile = resolve(Map.of(), file, "", Map.of()).listeners();
+    assertThat(fromFile)
+        .extracting(plan -> plan.redaction().describe())
+        .containsExactly(
+            "env (keeping DD_ENV, DD_SERVICE)",
+            "env (keeping DD_ENV, DD_SERVICE), swarm, logs",
+            "none");
+
+    List<ListenerPlan> withFlag =
+        resolve(Map.of(Setting.REDACT, "logs"), file, "", Map.of()).listeners();
+    assertThat(withFlag)
+        .extracting(plan -> plan.redaction().describe())
+        .containsExactly("logs", "env (keeping DD_ENV, DD_SERVICE), swarm, logs", "none");
+  }
+
+  @Test
+  void redactsNothingByDefault() {
+    assertThat(resolve(Map.of(), "", "", Map.of()).listeners().get(0).redaction())
+        .isEqualTo(Redaction.OFF);
+  }
+
+  @Test
+  void refusesAnUnknownThingToRedactFromAFlag() {
+    assertThatThrownBy(() -> resolve(Map.of(Setting.REDACT, "secrets"), "", "", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "--redact or DOCKER_FILTER_REDACT: unknown thing to redact: 'secrets'");
   }
 
   private String write(String text) throws IOException {

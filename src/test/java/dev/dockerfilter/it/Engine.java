@@ -113,8 +113,15 @@ final class Engine {
    * runs COMMAND, and returns its id.
    */
   String create(String name, String... command) {
+    return create(name, List.of(), command);
+  }
+
+  /** As {@link #create(String, String...)}, with environment variables ({@code NAME=value}). */
+  String create(String name, List<String> environment, String... command) {
     ObjectNode config = JSON.createObjectNode();
     config.put("Image", TEST_IMAGE);
+    ArrayNode env = config.putArray("Env");
+    environment.forEach(env::add);
     ArrayNode cmd = config.putArray("Cmd");
     for (String word : command) {
       cmd.add(word);

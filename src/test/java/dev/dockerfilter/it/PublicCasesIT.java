@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockerfilter.it.RawHttp.Chunk;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -339,6 +341,67 @@ class PublicCasesIT {
   }
 
   // --- 3. Framing, smuggling and request bodies ------------------------------------------------
+
+  @Test
+  void c11RedactionHidesEnvironmentValuesReframesTheAnswerAndRefusesLogs() throws IOException {
+    String leak = Engine.uniqueName("c11");
+    List<String> env = new ArrayList<>(List.of("DB_PASSWORD=hunter2", "VISIBLE=shown"));
+    // Enough variables that the engine sends the inspect answer in chunks, without a length.
+    for (int i = 0; i < 40; i++) {
+      env.add("FILLER_" + i + "=" + "f".repeat(60));
+    }
+    String id = engine.create(leak, env, "sleep", "600");
+    containers.add(id);
+    engine.start(id);
+    String inspect = "GET /v1.41/containers/" + leak + "/json HTTP/1.1\r\nHost: d\r\n\r\n";
+    RawHttp.Response direct = RawHttp.exchange(engine.uri(), inspect, WAIT);
+    assertThat(direct.head().isChunked()).as("the engine chunks a large answer").isTrue();
+    assertThat(new String(direct.body(), StandardCharsets.UTF_8)).contains("hunter2");
+
+    try (ProxyProcess redacting =
+        ProxyProcess.builder(engine).options("--redact", "--redact-keep-env", "VISIBLE").start()) {
+      // Valid JSON with a length that fits it, equal to the engine's but for the hidden values.
+      RawHttp.Response proxied = RawHttp.exchange(redacting.address(), inspect, WAIT);
+      assertThat(proxied.status()).isEqualTo(200);
+      assertThat(proxied.head().isChunked()).isFalse();
+      assertThat(proxied.head().contentLength()).hasValue(proxied.body().length);
+      assertThat(new String(proxied.body(), StandardCharsets.UTF_8)).doesNotContain("hunter2");
+      ObjectNode expected = (ObjectNode) JSON.readTree(direct.body());
+      ArrayNode expectedEnv = (ArrayNode) expected.path("Config").path("Env");
+      for (int i = 0; i < expectedEnv.size(); i++) {
+        String variable = expectedEnv.get(i).asText();
+        String name = variable.substring(0, variable.indexOf('='));
+        if (!name.equals("VISIBLE")) {
+          expectedEnv.set(i, name + "=<redacted>");
+        }
+      }
+      assertThat(JSON.readTree(proxied.body())).isEqualTo(expected);
+
+      // The docker CLI prints no secret.
+      DockerCli cli = DockerCli.through(redacting);
+      DockerCli.Result shown =
+          cli.run("inspect", leak, "--format", "{{range .Config.Env}}{{println .}}{{end}}");
+      assertThat(shown.exitCode()).as(shown.toString()).isZero();
+      assertThat(shown.stdout())
+          .contains("DB_PASSWORD=<redacted>\n", "VISIBLE=shown\n")
+          .doesNotContain("hunter2");
+
+      // Logs cannot be redacted: refused, and the CLI says so on one line.
+      DockerCli.Result logs = cli.run("logs", leak);
+      assertThat(logs.exitCode()).as(logs.toString()).isNotZero();
+      // The CLI asks for the logs by the id it got from inspect.
+      assertOneDaemonErrorLine(logs, "docker-filter refused GET /containers/" + id + "/logs: ");
+      RawHttp.Response rawLogs =
+          RawHttp.exchange(
+              redacting.address(),
+              "GET /v1.41/containers/"
+                  + leak
+                  + "/logs?stdout=1&stderr=1 HTTP/1.1\r\nHost: d\r\n\r\n",
+              WAIT);
+      assertThat(rawLogs.status()).isEqualTo(403);
+      redacting.awaitOutput("rule=redact-logs reason=logs-not-redactable status=403");
+    }
+  }
 
   @Test
   void c12SmuggledPostAfterZeroContentLengthIsJudgedAlone() throws IOException {

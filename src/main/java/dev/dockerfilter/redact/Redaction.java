@@ -1,0 +1,243 @@
+package dev.dockerfilter.redact;
+
+import dev.dockerfilter.policy.Decision;
+import dev.dockerfilter.policy.PathTemplate;
+import dev.dockerfilter.policy.PolicyRequest;
+import dev.dockerfilter.policy.Verdict;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What a listener hides from its clients in the engine's answers, for example {@code --redact all
+ * --redact-keep-env DD_ENV}: every environment variable's value in inspect answers except {@code
+ * DD_ENV}'s, the swarm's join tokens, and logs, which it refuses because their text cannot be told
+ * apart from a secret.
+ *
+ * <p>The rewriting itself is {@link JsonRedactor}'s; this class says which exchanges it applies to.
+ */
+public final class Redaction {
+
+  /** What can be hidden, named as in {@code --redact env,swarm,logs}. */
+  public enum Secret {
+    /** Values of environment variables: {@code Config.Env} of containers, images, services. */
+    ENV("env"),
+    /** The swarm's worker and manager join tokens in {@code GET /swarm}. */
+    SWARM("swarm"),
+    /** Container, service and task logs: refused, as they cannot be redacted. */
+    LOGS("logs");
+
+    private final String word;
+
+    Secret(String word) {
+      this.word = word;
+    }
+
+    public String word() {
+      return word;
+    }
+  }
+
+  /** Nothing hidden: every answer passes unchanged. */
+  public static final Redaction OFF = new Redaction(EnumSet.noneOf(Secret.class), Set.of());
+
+  /** The rule id that a refusal of logs shows in the access log and in {@code explain}. */
+  public static final String LOGS_RULE_ID = "redact-logs";
+
+  /** The reason code of that refusal. */
+  public static final String LOGS_REASON = "logs-not-redactable";
+
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+
+  // Answers that hold environment variables or join tokens. The rewrite walks the whole JSON
+  // document, so a field that moves between API versions is still found.
+  private static final List<PathTemplate> REWRITTEN =
+      List.of(
+              "/containers/{container}/json",
+              "/images/{image}/json",
+              "/services",
+              "/services/{name}",
+              "/tasks",
+              "/tasks/{name}",
+              "/plugins",
+              "/plugins/{plugin}/json",
+              "/swarm")
+          .stream()
+          .map(PathTemplate::parse)
+          .toList();
+
+  private static final List<PathTemplate> LOGS =
+      List.of("/containers/{container}/logs", "/services/{name}/logs", "/tasks/{name}/logs")
+          .stream()
+          .map(PathTemplate::parse)
+          .toList();
+
+  private final Set<Secret> secrets;
+  private final Set<String> keptEnvNames;
+  private final JsonRedactor redactor;
+
+  private Redaction(Set<Secret> secrets, Set<String> keptEnvNames) {
+    this.secrets = secrets.isEmpty() ? EnumSet.noneOf(Secret.class) : EnumSet.copyOf(secrets);
+    this.keptEnvNames = Collections.unmodifiableSet(new LinkedHashSet<>(keptEnvNames));
+    this.redactor =
+        new JsonRedactor(
+            secrets.contains(Secret.ENV), secrets.contains(Secret.SWARM), keptEnvNames);
+  }
+
+  /**
+   * Reads the two settings: {@code none}, {@code all} or a list such as {@code env,logs}; and a
+   * list of environment variable names whose values stay, such as {@code DD_ENV,DD_SERVICE}.
+   *
+   * @throws IllegalArgumentException naming the bad word or name and the expected forms
+   */
+  public static Redaction parse(String secrets, String keptEnvNames) {
+    Set<Secret> chosen = parseSecrets(secrets);
+    Set<String> kept = parseEnvNames(keptEnvNames);
+    return chosen.isEmpty() ? OFF : new Redaction(chosen, kept);
+  }
+
+  /** Checks and reads the {@code redact} setting. */
+  public static Set<Secret> parseSecrets(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    if (value.equals("none") || value.equals("off") || value.isEmpty()) {
+      return EnumSet.noneOf(Secret.class);
+    }
+    if (value.equals("all") || value.equals("on")) {
+      return EnumSet.allOf(Secret.class);
+    }
+    Set<Secret> chosen = EnumSet.noneOf(Secret.class);
+    for (String word : value.split(",", -1)) {
+      chosen.add(secret(word.trim(), text));
+    }
+    return chosen;
+  }
+
+  /** Checks and reads the {@code redact-keep-env} setting. */
+  public static Set<String> parseEnvNames(String text) {
+    Set<String> names = new LinkedHashSet<>();
+    if (text.isBlank()) {
+      return names;
+    }
+    for (String name : text.split(",", -1)) {
+      String trimmed = name.trim();
+      if (!ENV_NAME.matcher(trimmed).matches()) {
+        throw new IllegalArgumentException(
+            "not an environment variable name: '"
+                + trimmed
+                + "' (expected a comma-separated list of exact names, e.g. DD_ENV,DD_SERVICE)");
+      }
+      names.add(trimmed);
+    }
+    return names;
+  }
+
+  private static Secret secret(String word, String whole) {
+    for (Secret secret : Secret.values()) {
+      if (secret.word.equals(word)) {
+        return secret;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown thing to redact: '"
+            + word
+            + "' in '"
+            + whole
+            + "' (expected none, all, or a comma-separated list of env, swarm, logs)");
+  }
+
+  public boolean isOn() {
+    return !secrets.isEmpty();
+  }
+
+  public Set<Secret> secrets() {
+    return EnumSet.copyOf(secrets.isEmpty() ? EnumSet.noneOf(Secret.class) : secrets);
+  }
+
+  public Set<String> keptEnvNames() {
+    return keptEnvNames;
+  }
+
+  /**
+   * The decision once redaction has had its say: logs are refused when they are to be hidden,
+   * whatever rule allowed them; anything else keeps DECISION.
+   */
+  public Decision review(PolicyRequest request, Decision decision) {
+    if (!decision.allowed() || !secrets.contains(Secret.LOGS) || !isLogs(request.path())) {
+      return decision;
+    }
+    return new Decision(
+        Verdict.DENY,
+        LOGS_RULE_ID,
+        LOGS_REASON,
+        "logs can print secrets and cannot be redacted; this listener hides secrets, so it"
+            + " refuses logs");
+  }
+
+  /** Whether the answer to METHOD PATH is rewritten before the client sees it. */
+  public boolean rewrites(String method, String path) {
+    if (!(secrets.contains(Secret.ENV) || secrets.contains(Secret.SWARM))
+        || !method.equals("GET")) {
+      return false;
+    }
+    for (PathTemplate template : REWRITTEN) {
+      if (template.matches(path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The engine's JSON answer with the chosen secrets replaced.
+   *
+   * @throws RedactionException when BODY is not one JSON document
+   */
+  public byte[] redact(byte[] body) throws RedactionException {
+    return redactor.redact(body);
+  }
+
+  /** For the start-up log and {@code check-config}: {@code env (keeping DD_ENV), swarm, logs}. */
+  public String describe() {
+    if (!isOn()) {
+      return "none";
+    }
+    return secrets.stream()
+        .map(
+            secret ->
+                secret == Secret.ENV && !keptEnvNames.isEmpty()
+                    ? "env (keeping " + String.join(", ", keptEnvNames) + ")"
+                    : secret.word)
+        .collect(Collectors.joining(", "));
+  }
+
+  private static boolean isLogs(String path) {
+    for (PathTemplate template : LOGS) {
+      if (template.matches(path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Redaction that
+        && secrets.equals(that.secrets)
+        && keptEnvNames.equals(that.keptEnvNames);
+  }
+
+  @Override
+  public int hashCode() {
+    return secrets.hashCode() * 31 + keptEnvNames.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "redact " + describe();
+  }
+}

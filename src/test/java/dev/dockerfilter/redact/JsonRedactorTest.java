@@ -1,0 +1,80 @@
+package dev.dockerfilter.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonRedactorTest {
+  private static final JsonRedactor ALL = new JsonRedactor(true, true, Set.of("DD_ENV"));
+
+  private static String redact(JsonRedactor redactor, String json) throws RedactionException {
+    byte[] answer = json.getBytes(StandardCharsets.UTF_8);
+    return new String(redactor.redact(answer), StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # what                     | engine's answer                                                   | client sees
+          container inspect          | {"Id":"a","Config":{"Env":["DB_PASSWORD=hunter2","PATH=/bin"]}}   | {"Id":"a","Config":{"Env":["DB_PASSWORD=<redacted>","PATH=<redacted>"]}}
+          a kept name                | {"Config":{"Env":["DD_ENV=prod","DD_API_KEY=k"]}}                 | {"Config":{"Env":["DD_ENV=prod","DD_API_KEY=<redacted>"]}}
+          a value holding '='        | {"Env":["TOKEN=a=b=c"]}                                           | {"Env":["TOKEN=<redacted>"]}
+          a bare name has no value   | {"Env":["HOME"]}                                                  | {"Env":["HOME"]}
+          an empty value             | {"Env":["EMPTY="]}                                                | {"Env":["EMPTY=<redacted>"]}
+          null Env                   | {"Config":{"Env":null}}                                           | {"Config":{"Env":null}}
+          image: two places          | {"Config":{"Env":["A=1"]},"ContainerConfig":{"Env":["B=2"]}}      | {"Config":{"Env":["A=<redacted>"]},"ContainerConfig":{"Env":["B=<redacted>"]}}
+          service list, deep         | [{"Spec":{"TaskTemplate":{"ContainerSpec":{"Env":["S=x"]}}}}]     | [{"Spec":{"TaskTemplate":{"ContainerSpec":{"Env":["S=<redacted>"]}}}}]
+          plugin config objects      | {"Config":{"Env":[{"Name":"KEY","Value":"v","Settable":["value"]}]}} | {"Config":{"Env":[{"Name":"KEY","Value":"<redacted>","Settable":["value"]}]}}
+          plugin kept name           | {"Config":{"Env":[{"Name":"DD_ENV","Value":"v"}]}}                | {"Config":{"Env":[{"Name":"DD_ENV","Value":"v"}]}}
+          swarm join tokens          | {"ID":"s","JoinTokens":{"Worker":"SWMTKN-1-w","Manager":"SWMTKN-1-m"}} | {"ID":"s","JoinTokens":{"Worker":"<redacted>","Manager":"<redacted>"}}
+          other fields untouched     | {"Labels":{"Env":"x"},"Args":["--password","p"],"Size":12}        | {"Labels":{"Env":"x"},"Args":["--password","p"],"Size":12}
+          numbers as written         | {"Cpu":1.10,"Big":123456789012345678901234567890,"E":1e3}         | {"Cpu":1.10,"Big":123456789012345678901234567890,"E":1E+3}
+          """)
+  void replacesSecretValuesAndNothingElse(String what, String answer, String expected)
+      throws RedactionException {
+    assertThat(redact(ALL, answer)).as(what).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"Env\":[\"A=1\"]}\n", "[]\n"})
+  void keepsTheEnginesTrailingNewline(String answer) throws RedactionException {
+    assertThat(redact(ALL, answer)).endsWith("\n").doesNotContain("=1");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          env only   | true  | false | {"Env":["A=<redacted>"],"JoinTokens":{"Worker":"w"}}
+          swarm only | false | true  | {"Env":["A=1"],"JoinTokens":{"Worker":"<redacted>"}}
+          """)
+  void redactsOnlyWhatWasChosen(String what, boolean env, boolean swarm, String expected)
+      throws RedactionException {
+    JsonRedactor chosen = new JsonRedactor(env, swarm, Set.of());
+    assertThat(redact(chosen, "{\"Env\":[\"A=1\"],\"JoinTokens\":{\"Worker\":\"w\"}}"))
+        .as(what)
+        .isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "{\"Env\":[\"A=1\"]",
+        "{\"Env\":[\"A=1\"]} {\"Env\":[\"B=2\"]}",
+        "{\"Env\":[\"A=1\"],\"Env\":[\"B=2\"]}",
+        "<html>502</html>"
+      })
+  void refusesWhatIsNotExactlyOneJsonDocument(String answer) {
+    assertThatThrownBy(() -> redact(ALL, answer)).isInstanceOf(RedactionException.class);
+  }
+}
