@@ -353,6 +353,7 @@ final class RunCommand implements Callable<Integer> {
     LOG.atInfo().setMessage("stopping").addKeyValue("grace", Durations.format(grace)).log();
     admin.stop();
     server.stop(grace);
+    Logging.flush();
     System.out.flush();
     // A signal-initiated JVM exit reports 128+signal; a clean stop is a success (exit 0).
     Runtime.getRuntime().halt(ExitCodes.OK);

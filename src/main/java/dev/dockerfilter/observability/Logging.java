@@ -4,11 +4,14 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.slf4j.LoggerFactory;
 
-/** Sends every log line, lifecycle and access alike, to standard output in one format. */
+/**
+ * Sends every log line, lifecycle and access alike, to standard output in one format. Access lines
+ * are written in batches (see {@link StdoutBuffer}); every other line goes out at once.
+ */
 public final class Logging {
   private Logging() {}
 
@@ -30,10 +33,12 @@ public final class Logging {
     encoder.setLayout(layout);
     encoder.start();
 
-    ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+    StdoutAppender appender = new StdoutAppender();
     appender.setContext(context);
     appender.setName("stdout");
     appender.setEncoder(encoder);
+    appender.setImmediateFlush(false);
+    appender.setOutputStream(StdoutBuffer.instance());
     appender.start();
 
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -41,5 +46,24 @@ public final class Logging {
     root.addAppender(appender);
     // Netty logs routine connection resets at DEBUG/WARN; they are ours to report, not its.
     context.getLogger("io.netty").setLevel(Level.ERROR);
+  }
+
+  /** Writes out whatever lines are still buffered; call it before the process halts. */
+  public static void flush() {
+    StdoutBuffer.instance().flushQuietly();
+  }
+
+  /**
+   * Buffers access lines, which come one per exchange, and flushes every other line at once, with
+   * the access lines before it: lifecycle lines and warnings are never held back.
+   */
+  private static final class StdoutAppender extends OutputStreamAppender<ILoggingEvent> {
+    @Override
+    protected void subAppend(ILoggingEvent event) {
+      super.subAppend(event);
+      if (!AccessLog.LOGGER_NAME.equals(event.getLoggerName())) {
+        StdoutBuffer.instance().flushQuietly();
+      }
+    }
   }
 }

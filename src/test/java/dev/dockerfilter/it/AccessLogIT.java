@@ -108,6 +108,21 @@ class AccessLogIT {
     }
   }
 
+  @Test
+  void writesTheLastAccessLinesBeforeItStops() throws IOException {
+    // Access lines are written in batches; a stop right after an exchange must not lose its line.
+    String name = Engine.uniqueName("log-last");
+
+    try (ProxyProcess proxy = ProxyProcess.start(engine)) {
+      RawHttp.Response response =
+          send(proxy, RawHttp.request("GET", "/v1.41/containers/" + name + "/json", null));
+      assertThat(response.status()).isEqualTo(404);
+      assertThat(proxy.stop()).isZero();
+
+      assertThat(linesMentioning(proxy, name)).as(proxy.describe()).hasSize(1);
+    }
+  }
+
   private static RawHttp.Response send(ProxyProcess proxy, String request) throws IOException {
     return RawHttp.exchange(proxy.address(), request, Duration.ofSeconds(10));
   }
