@@ -67,6 +67,7 @@ public final class Redaction {
       List.of(
               "/containers/{container}/json",
               "/images/{image}/json",
+              "/images/{image}/history",
               "/services",
               "/services/{name}",
               "/tasks",

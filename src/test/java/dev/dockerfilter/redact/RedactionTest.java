@@ -85,6 +85,7 @@ class RedactionTest {
           GET  | /containers/abc/json                     | true
           GET  | /containers/my_app.1/json                | true
           GET  | /images/reg.example:5000/team/app:1/json | true
+          GET  | /images/team/app:1/history               | true
           GET  | /services                                | true
           GET  | /services/web                            | true
           GET  | /tasks                                   | true
