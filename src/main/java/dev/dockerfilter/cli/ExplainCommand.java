@@ -12,6 +12,7 @@ import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.PolicyRequest;
 import dev.dockerfilter.policy.Rule;
 import dev.dockerfilter.policy.RuleListPolicy;
+import dev.dockerfilter.redact.Redaction;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -124,9 +125,11 @@ final class ExplainCommand implements Callable<Integer> {
 
     // The deciding rule, the decision and its reason.
     PolicyRequest request = new PolicyRequest(method, parsed.path(), parsed.rawQuery());
-    Decision decision = plan.redaction().review(request, policy.get().decide(request));
+    Decision decision =
+        plan.redaction().review(request, policy.get().decide(request), plan.audit());
+    boolean audited = plan.audit() && !Redaction.refusedByRedaction(decision);
     out.println("rule      " + rule(policy.get(), decision.ruleId()));
-    out.println("decision  " + verdict(decision, plan.audit()) + " (" + decision.reason() + ")");
+    out.println("decision  " + verdict(decision, audited) + " (" + decision.reason() + ")");
     out.println("reason    " + decision.note());
     out.println("upgrade   " + (decision.upgrade() ? "allowed" : "no"));
     if (plan.redaction().rewrites(method, parsed.path())) {

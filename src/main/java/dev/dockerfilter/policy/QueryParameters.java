@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@linkplain #readable() unreadable}: a {@code ;} (a separator before Go 1.17, an error since) or
  * a malformed percent-escape. Every condition on an unreadable query is {@link Truth#UNKNOWN}.
  */
-final class QueryParameters {
+public final class QueryParameters {
 
   private static final QueryParameters EMPTY = new QueryParameters(Map.of(), true);
 
@@ -31,7 +31,7 @@ final class QueryParameters {
   }
 
   /** Reads a raw query with or without its leading {@code ?}, e.g. {@code ?all=1&size=0}. */
-  static QueryParameters parse(String rawQuery) {
+  public static QueryParameters parse(String rawQuery) {
     String query = rawQuery.startsWith("?") ? rawQuery.substring(1) : rawQuery;
     if (query.isEmpty()) {
       return EMPTY;
@@ -57,12 +57,12 @@ final class QueryParameters {
     return new QueryParameters(firstValues, true);
   }
 
-  boolean readable() {
+  public boolean readable() {
     return readable;
   }
 
   /** The first value of NAME, "" when it is present without one; empty when it is absent. */
-  Optional<String> first(String name) {
+  public Optional<String> first(String name) {
     return Optional.ofNullable(firstValues.get(name));
   }
 

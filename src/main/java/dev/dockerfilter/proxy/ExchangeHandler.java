@@ -12,6 +12,7 @@ import dev.dockerfilter.policy.Peer;
 import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.PolicyRequest;
 import dev.dockerfilter.policy.Verdict;
+import dev.dockerfilter.redact.Redaction;
 import dev.dockerfilter.redact.RedactionException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -250,11 +251,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         new PolicyRequest(head.method(), head.target().path(), head.target().rawQuery());
     Decision decision =
         policy.isPresent()
-            ? judge.redaction().review(policyRequest, policy.get().decide(policyRequest))
+            ? judge
+                .redaction()
+                .review(policyRequest, policy.get().decide(policyRequest), judge.audit())
             : clientRefused();
     boolean keepAlive = !head.http10() && HttpUtil.isKeepAlive(request) && !draining;
     exchange = new Exchange(head, decision, keepAlive);
-    exchange.audited = !decision.allowed() && policy.isPresent() && judge.audit();
+    // An audit forwards what the policy denies, never what redaction refuses.
+    exchange.audited =
+        !decision.allowed()
+            && policy.isPresent()
+            && judge.audit()
+            && !Redaction.refusedByRedaction(decision);
     exchange.upgrade = decision.allowed() && decision.upgrade() && asksToUpgrade(request);
     encoder.answeringHead(exchange.isHead());
     if (judge.redaction().rewrites(head.method(), head.target().path())) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Replaces secrets in one JSON document from the engine, wherever they sit in it.
@@ -36,6 +37,12 @@ final class JsonRedactor {
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
+
+  // Image history and ONBUILD triggers spell out the Dockerfile: "ENV A=1" (BuildKit), "/bin/sh
+  // -c #(nop)  ENV A=1" (the classic builder), "ARG A=1", and a RUN's build arguments ahead of
+  // its command, "|1 A=1 /bin/sh -c …" or "RUN |1 A=1 …". Any such text is hidden whole.
+  private static final Pattern SETS_VARIABLES =
+      Pattern.compile("(?i)(?:^|\\s)(?:ENV|ARG)\\s|^\\s*(?:RUN\\s+)?\\|");
 
   private final boolean env;
   private final boolean joinTokens;
@@ -87,6 +94,14 @@ final class JsonRedactor {
       JsonNode value = field.getValue();
       if (env && field.getKey().equals("Env") && value instanceof ArrayNode variables) {
         redactVariables(variables);
+      } else if (env && field.getKey().equals("CreatedBy")) {
+        redactInstruction(object, field.getKey(), value);
+      } else if (env && field.getKey().equals("OnBuild") && value instanceof ArrayNode triggers) {
+        for (int i = 0; i < triggers.size(); i++) {
+          if (setsVariables(triggers.get(i))) {
+            triggers.set(i, TextNode.valueOf(REDACTED));
+          }
+        }
       } else if (joinTokens
           && field.getKey().equals("JoinTokens")
           && value instanceof ObjectNode tokens) {
@@ -115,6 +130,19 @@ final class JsonRedactor {
         }
       }
     }
+  }
+
+  /** A history entry's instruction that sets variables ("ENV DB_PASSWORD=…") hides it whole. */
+  private static void redactInstruction(ObjectNode owner, String field, JsonNode value) {
+    if (setsVariables(value)) {
+      owner.put(field, REDACTED);
+    }
+  }
+
+  private static boolean setsVariables(JsonNode instruction) {
+    return instruction != null
+        && instruction.isTextual()
+        && SETS_VARIABLES.matcher(instruction.asText()).find();
   }
 
   private static void redactText(ObjectNode owner, String field, JsonNode value) {

@@ -3,6 +3,7 @@ package dev.dockerfilter.redact;
 import dev.dockerfilter.policy.Decision;
 import dev.dockerfilter.policy.PathTemplate;
 import dev.dockerfilter.policy.PolicyRequest;
+import dev.dockerfilter.policy.QueryParameters;
 import dev.dockerfilter.policy.Verdict;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -52,6 +53,12 @@ public final class Redaction {
   /** The reason code of that refusal. */
   public static final String LOGS_REASON = "logs-not-redactable";
 
+  /** The rule id of a refused {@code top} whose {@code ps} arguments print environments. */
+  public static final String TOP_RULE_ID = "redact-top";
+
+  /** The reason code of that refusal. */
+  public static final String TOP_REASON = "ps-env-not-redactable";
+
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
   // Answers that hold environment variables or join tokens. The rewrite walks the whole JSON
@@ -60,6 +67,7 @@ public final class Redaction {
       List.of(
               "/containers/{container}/json",
               "/images/{image}/json",
+              "/images/{image}/history",
               "/services",
               "/services/{name}",
               "/tasks",
@@ -76,6 +84,10 @@ public final class Redaction {
           .stream()
           .map(PathTemplate::parse)
           .toList();
+
+  // The engine runs the host's ps with the client's ps_args; "ps e" (BSD syntax, alone or in a
+  // group such as "auxe") prints each process's environment after its command.
+  private static final PathTemplate TOP = PathTemplate.parse("/containers/{any}/top");
 
   private final Set<Secret> secrets;
   private final Set<String> keptEnvNames;
@@ -163,19 +175,70 @@ public final class Redaction {
   }
 
   /**
-   * The decision once redaction has had its say: logs are refused when they are to be hidden,
-   * whatever rule allowed them; anything else keeps DECISION.
+   * The decision once redaction has had its say, for a listener that enforces its policy.
+   *
+   * @see #review(PolicyRequest, Decision, boolean)
    */
   public Decision review(PolicyRequest request, Decision decision) {
-    if (!decision.allowed() || !secrets.contains(Secret.LOGS) || !isLogs(request.path())) {
+    return review(request, decision, false);
+  }
+
+  /**
+   * The decision once redaction has had its say: what cannot be redacted is refused whenever it
+   * would otherwise reach the client, that is when a rule allows it or when the listener AUDITs (an
+   * audit forwards what the policy denies, never what redaction refuses). Logs are refused when
+   * they are to be hidden, and so is a {@code top} whose {@code ps_args} print environments when
+   * environments are; anything else keeps DECISION.
+   */
+  public Decision review(PolicyRequest request, Decision decision, boolean audit) {
+    if (!decision.allowed() && !audit) {
       return decision;
     }
-    return new Decision(
-        Verdict.DENY,
-        LOGS_RULE_ID,
-        LOGS_REASON,
-        "logs can print secrets and cannot be redacted; this listener hides secrets, so it"
-            + " refuses logs");
+    if (secrets.contains(Secret.LOGS) && isLogs(request.path())) {
+      return new Decision(
+          Verdict.DENY,
+          LOGS_RULE_ID,
+          LOGS_REASON,
+          "logs can print secrets and cannot be redacted; this listener hides secrets, so it"
+              + " refuses logs");
+    }
+    if (secrets.contains(Secret.ENV)
+        && TOP.matches(request.path())
+        && printsEnvironment(request.rawQuery())) {
+      return new Decision(
+          Verdict.DENY,
+          TOP_RULE_ID,
+          TOP_REASON,
+          "ps_args that print environments ('e' outside a '-' option, as in 'aux e') cannot be"
+              + " redacted; this listener hides environment values, so it refuses them");
+    }
+    return decision;
+  }
+
+  /** Whether DECISION is a refusal of redaction's own, which even an audit does not forward. */
+  public static boolean refusedByRedaction(Decision decision) {
+    return !decision.allowed()
+        && (decision.reason().equals(LOGS_REASON) || decision.reason().equals(TOP_REASON));
+  }
+
+  /**
+   * Whether the ps_args of RAW_QUERY, read as the engine reads them, may make ps print the
+   * environment: a word without a leading '-' is BSD syntax, where 'e' means "show the
+   * environment". Erring on the side of refusal: such a word may be an option's argument ("-o
+   * user"), and a query the engine could read another way counts as printing.
+   */
+  static boolean printsEnvironment(String rawQuery) {
+    QueryParameters query = QueryParameters.parse(rawQuery);
+    if (!query.readable()) {
+      return true;
+    }
+    String psArgs = query.first("ps_args").orElse("");
+    for (String word : psArgs.split("[\\s\\x00-\\x20]+")) {
+      if (!word.startsWith("-") && (word.indexOf('e') >= 0 || word.indexOf('E') >= 0)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the answer to METHOD PATH is rewritten before the client sees it. */

@@ -214,6 +214,39 @@ class RedactionWireTest {
     assertThat(entries.get(0).rule()).isEqualTo(Redaction.LOGS_RULE_ID);
   }
 
+  @Test
+  void anAuditingListenerStillRefusesWhatCannotBeRedacted() throws Exception {
+    Path auditing = dir.resolve("audit.sock");
+    ListenerPolicy audit =
+        new ListenerPolicy(
+            PolicySelector.always(Presets.readOnly()), true, Redaction.parse("all", ""));
+    ProxyServer auditProxy =
+        ProxyServer.start(
+            WireSupport.config(auditing, dir.resolve("engine.sock")),
+            Map.of(new Endpoint.Unix(auditing), audit),
+            new ExchangeObserver() {});
+    try {
+      for (String target :
+          List.of(
+              "/v1.41/containers/abc/logs?stdout=1",
+              "/v1.41/tasks/t1/logs?stdout=1",
+              "/v1.41/containers/abc/top?ps_args=aux+e")) {
+        try (RawClient client = new RawClient(auditing)) {
+          String response = client.send(get(target)).readUntil(WAIT, "\"}");
+          assertThat(response).as(target).startsWith("HTTP/1.1 403 ");
+        }
+        assertThat(engine.nextRequest(300)).as(target).isNull();
+      }
+      try (RawClient client = new RawClient(auditing)) {
+        String response =
+            client.send(get("/v1.41/containers/abc/top?ps_args=-ef")).readUntil(WAIT, "}\n");
+        assertThat(response).startsWith("HTTP/1.1 200 ");
+      }
+    } finally {
+      auditProxy.stop(Duration.ZERO);
+    }
+  }
+
   private void awaitEntries(int n) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (entries.size() < n && System.nanoTime() < deadline) {

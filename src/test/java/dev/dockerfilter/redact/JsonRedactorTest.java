@@ -34,12 +34,22 @@ class JsonRedactorTest {
           plugin config objects      | {"Config":{"Env":[{"Name":"KEY","Value":"v","Settable":["value"]}]}} | {"Config":{"Env":[{"Name":"KEY","Value":"<redacted>","Settable":["value"]}]}}
           plugin kept name           | {"Config":{"Env":[{"Name":"DD_ENV","Value":"v"}]}}                | {"Config":{"Env":[{"Name":"DD_ENV","Value":"v"}]}}
           swarm join tokens          | {"ID":"s","JoinTokens":{"Worker":"SWMTKN-1-w","Manager":"SWMTKN-1-m"}} | {"ID":"s","JoinTokens":{"Worker":"<redacted>","Manager":"<redacted>"}}
+          history: classic ENV       | [{"CreatedBy":"/bin/sh -c #(nop)  ENV API_TOKEN=s3"},{"CreatedBy":"/bin/sh -c #(nop)  CMD sh"}] | [{"CreatedBy":"<redacted>"},{"CreatedBy":"/bin/sh -c #(nop)  CMD sh"}]
+          history: BuildKit ENV, ARG | [{"CreatedBy":"ENV A=1 B=2"},{"CreatedBy":"ARG PW=x"},{"CreatedBy":""}] | [{"CreatedBy":"<redacted>"},{"CreatedBy":"<redacted>"},{"CreatedBy":""}]
+          image ONBUILD triggers     | {"Config":{"OnBuild":["ENV ONB=s","RUN make"]}}                   | {"Config":{"OnBuild":["<redacted>","RUN make"]}}
           other fields untouched     | {"Labels":{"Env":"x"},"Args":["--password","p"],"Size":12}        | {"Labels":{"Env":"x"},"Args":["--password","p"],"Size":12}
           numbers as written         | {"Cpu":1.10,"Big":123456789012345678901234567890,"E":1e3}         | {"Cpu":1.10,"Big":123456789012345678901234567890,"E":1E+3}
           """)
   void replacesSecretValuesAndNothingElse(String what, String answer, String expected)
       throws RedactionException {
     assertThat(redact(ALL, answer)).as(what).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"|1 PW=x /bin/sh -c make", "RUN |1 PW=x /bin/sh -c make"})
+  void hidesTheBuildArgumentsOfAHistoryEntry(String createdBy) throws RedactionException {
+    String answer = "[{\"CreatedBy\":\"" + createdBy + "\",\"Size\":0}]";
+    assertThat(redact(ALL, answer)).isEqualTo("[{\"CreatedBy\":\"<redacted>\",\"Size\":0}]");
   }
 
   @ParameterizedTest

@@ -85,6 +85,7 @@ class RedactionTest {
           GET  | /containers/abc/json                     | true
           GET  | /containers/my_app.1/json                | true
           GET  | /images/reg.example:5000/team/app:1/json | true
+          GET  | /images/team/app:1/history               | true
           GET  | /services                                | true
           GET  | /services/web                            | true
           GET  | /tasks                                   | true
@@ -158,6 +159,63 @@ class RedactionTest {
     PolicyRequest request = new PolicyRequest("GET", "/containers/abc/export", "");
     Decision denied = Presets.readOnly().decide(request);
     assertThat(ALL.review(request, denied)).isSameAs(denied);
+  }
+
+  @ParameterizedTest(name = "''{0}'' -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          ''                          | false
+          ?ps_args=-ef                | false
+          ?ps_args=aux                | false
+          ?ps_args=-eo+pid,args       | false
+          ?ps_args=-o%20pid,comm      | false
+          ?ps_args=e                  | true
+          ?ps_args=aux+e              | true
+          ?ps_args=auxeww             | true
+          ?ps_args=-ef%20e            | true
+          ?ps_args=%65                | true
+          ?ps%5Fargs=axe              | true
+          ?ps_args=-ef&ps_args=e      | false
+          ?ps_args=e&ps_args=-ef      | true
+          ?ps_args=-o+user            | true
+          ?ps_args=-ef;ps_args=e      | true
+          ?ps_args=%zz                | true
+          """)
+  void readsPsArgsAsTheEngineDoes(String rawQuery, boolean printsEnvironment) {
+    assertThat(Redaction.printsEnvironment(rawQuery)).isEqualTo(printsEnvironment);
+  }
+
+  @Test
+  void refusesATopThatPrintsEnvironmentsWhenEnvIsHidden() {
+    PolicyRequest request = new PolicyRequest("GET", "/containers/abc/top", "?ps_args=aux+e");
+    Decision allowed = Presets.readOnly().decide(request);
+    assertThat(allowed.allowed()).isTrue();
+
+    Decision reviewed = ALL.review(request, allowed);
+
+    assertThat(reviewed.allowed()).isFalse();
+    assertThat(reviewed.ruleId()).isEqualTo(Redaction.TOP_RULE_ID);
+    assertThat(reviewed.reason()).isEqualTo(Redaction.TOP_REASON);
+    assertThat(Redaction.refusedByRedaction(reviewed)).isTrue();
+    assertThat(Redaction.parse("swarm,logs", "").review(request, allowed)).isSameAs(allowed);
+    PolicyRequest plain = new PolicyRequest("GET", "/containers/abc/top", "?ps_args=-ef");
+    assertThat(ALL.review(plain, allowed)).isSameAs(allowed);
+  }
+
+  @Test
+  void anAuditDoesNotForwardWhatCannotBeRedacted() {
+    // The read-only preset denies task logs; an audit would forward them, redaction must not.
+    PolicyRequest request = new PolicyRequest("GET", "/tasks/t1/logs", "?stdout=1");
+    Decision denied = Presets.readOnly().decide(request);
+    assertThat(denied.allowed()).isFalse();
+
+    assertThat(ALL.review(request, denied, false)).isSameAs(denied);
+    Decision audited = ALL.review(request, denied, true);
+    assertThat(audited.ruleId()).isEqualTo(Redaction.LOGS_RULE_ID);
+    assertThat(Redaction.refusedByRedaction(audited)).isTrue();
+    assertThat(Redaction.refusedByRedaction(denied)).isFalse();
   }
 
   @Test
