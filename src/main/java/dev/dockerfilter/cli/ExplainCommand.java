@@ -133,7 +133,7 @@ final class ExplainCommand implements Callable<Integer> {
     out.println("reason    " + decision.note());
     out.println("upgrade   " + (decision.upgrade() ? "allowed" : "no"));
     if (plan.redaction().rewrites(method, parsed.path())) {
-      out.println("answer    redacted: " + plan.redaction().describe());
+      out.println("answer    redacted: " + plan.redaction().describeRewrite());
     }
     return decision.allowed() ? ExitCodes.OK : DENIED;
   }

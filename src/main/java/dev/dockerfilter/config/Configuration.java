@@ -148,9 +148,16 @@ public record Configuration(
           redaction(listener.redact()));
     }
 
-    /** The redact setting, or LISTENER_VALUE when the listener gives its own. */
+    /**
+     * The redact setting: its flag or variable, else LISTENER_VALUE when the file's listener gives
+     * its own, else the file's value, else none. As everywhere, the flag wins over the file.
+     */
     private Redaction redaction(String listenerValue) {
-      String secrets = listenerValue.isEmpty() ? value(Setting.REDACT) : listenerValue;
+      String explicit = sources.explicit().get(Setting.REDACT);
+      String secrets =
+          explicit != null
+              ? explicit
+              : listenerValue.isEmpty() ? value(Setting.REDACT) : listenerValue;
       return Redaction.parse(secrets, value(Setting.REDACT_KEEP_ENV));
     }
 

@@ -747,25 +747,31 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   private void holdContent(Exchange x, HttpContent content) {
     boolean malformed = content.decoderResult().isFailure();
-    boolean fits = !malformed && x.held.add(content.content());
+    HeldAnswer.Added added = malformed ? null : x.held.add(content.content());
     boolean last = content instanceof LastHttpContent;
     content.release();
-    if (malformed || !fits) {
-      closeUpstream();
-      x.closeAfter = true;
+    if (added == HeldAnswer.Added.HELD) {
+      if (last) {
+        sendRedacted(x);
+      }
+      return;
+    }
+    // The rest of this answer will not be read: the engine's connection cannot be reused.
+    x.held.release();
+    closeUpstream();
+    x.closeAfter = true;
+    if (malformed) {
+      failUpstream(x, 502, "malformed body from the engine", "upstream-malformed");
+    } else if (added == HeldAnswer.Added.TOO_LARGE) {
       failUpstream(
           x,
           502,
-          malformed
-              ? "malformed body from the engine"
-              : "the engine's answer is too large to redact (over "
-                  + (HeldAnswer.MAX_BYTES >> 20)
-                  + " MiB)",
-          malformed ? "upstream-malformed" : "redact-failed");
-      return;
-    }
-    if (last) {
-      sendRedacted(x);
+          "the engine's answer is too large to redact (over "
+              + (HeldAnswer.MAX_BYTES >> 20)
+              + " MiB)",
+          "redact-failed");
+    } else {
+      failUpstream(x, 503, "too many answers are being redacted at once; try again", "redact-busy");
     }
   }
 
@@ -776,12 +782,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
     byte[] body;
     try {
-      body = x.redaction.redact(x.held.body());
+      body = x.redaction.redact(x.held.body(), x.held.size(), x.held.endsWithNewline());
     } catch (RedactionException e) {
+      x.held.release();
       // Fail closed: an answer that could not be checked for secrets is not sent at all.
       failUpstream(x, 502, "cannot redact the engine's answer: " + e.getMessage(), "redact-failed");
       return;
     }
+    x.held.release();
     HttpResponse upstreamToProxyResponse = x.held.head();
     HttpHeaders headers = HopByHopHeaders.endToEnd(upstreamToProxyResponse.headers());
     headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -910,6 +918,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void endExchange(Exchange x) {
+    if (x.held != null) {
+      x.held.release();
+    }
     if (!x.logged) {
       x.logged = true;
       if (x.streaming) {

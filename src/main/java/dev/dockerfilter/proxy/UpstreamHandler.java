@@ -28,7 +28,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    exchanges.upstreamClosed(ctx.channel(), "upstream error: " + cause.getMessage());
+    // The client sees a short reason, never an exception's own text (paths, class names).
+    exchanges.upstreamClosed(
+        ctx.channel(), "error on the engine's connection: " + ExchangeHandler.describe(cause));
     ctx.close();
   }
 }

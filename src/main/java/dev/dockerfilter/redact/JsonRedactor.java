@@ -1,16 +1,18 @@
 package dev.dockerfilter.redact;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -31,12 +33,7 @@ final class JsonRedactor {
   static final String REDACTED = "<redacted>";
 
   private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-          .build();
+      JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
   // Image history and ONBUILD triggers spell out the Dockerfile: "ENV A=1" (BuildKit), "/bin/sh
   // -c #(nop)  ENV A=1" (the classic builder), "ARG A=1", and a RUN's build arguments ahead of
@@ -54,32 +51,86 @@ final class JsonRedactor {
     this.keptEnvNames = Set.copyOf(keptEnvNames);
   }
 
+  /** As {@link #redact(InputStream, int, boolean)}, for an answer held as one array. */
   byte[] redact(byte[] body) throws RedactionException {
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
+    boolean newline = body.length > 0 && body[body.length - 1] == '\n';
+    return redact(new ByteArrayInputStream(body), body.length, newline);
+  }
+
+  /**
+   * Copies BODY, one JSON document of about SIZE bytes, token by token, rewriting only the fields
+   * that hold secrets; so memory beyond the answer itself is the small subtrees rewritten.
+   *
+   * @param newline whether to end the copy with a newline, as the engine ends its answers
+   * @throws RedactionException when BODY is not exactly one JSON document
+   */
+  byte[] redact(InputStream body, int size, boolean newline) throws RedactionException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(size + size / 8 + 64);
+    try (JsonParser parser = JSON.createParser(body);
+        JsonGenerator generator = JSON.createGenerator(out)) {
+      // {"Id":…,"Config":{…}} or [{…},{…}]: exactly one value, nothing after it.
+      if (parser.nextToken() == null) {
+        throw new RedactionException("the engine's answer is empty", null);
+      }
+      copy(parser, generator);
+      if (parser.nextToken() != null) {
+        throw new RedactionException("the engine's answer holds more than one JSON value", null);
+      }
+      generator.flush();
     } catch (IOException e) {
       throw new RedactionException("the engine's answer is not JSON", e);
     }
-    if (root == null || root.isMissingNode()) {
-      throw new RedactionException("the engine's answer is empty", null);
+    if (newline) {
+      out.write('\n');
     }
+    return out.toByteArray();
+  }
 
-    walk(root);
-
-    try {
-      byte[] written = JSON.writeValueAsBytes(root);
-      boolean newline = body.length > 0 && body[body.length - 1] == '\n';
-      if (!newline) {
-        return written;
+  /** Copies the value at the parser's current token, with everything inside it. */
+  private void copy(JsonParser parser, JsonGenerator generator) throws IOException {
+    switch (parser.currentToken()) {
+      case START_OBJECT -> {
+        generator.writeStartObject();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          generator.writeFieldName(name);
+          parser.nextToken();
+          copyField(name, parser, generator);
+        }
+        generator.writeEndObject();
       }
-      byte[] withNewline = new byte[written.length + 1];
-      System.arraycopy(written, 0, withNewline, 0, written.length);
-      withNewline[written.length] = '\n';
-      return withNewline;
-    } catch (JsonProcessingException e) {
-      throw new RedactionException("the redacted answer could not be written", e);
+      case START_ARRAY -> {
+        generator.writeStartArray();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          copy(parser, generator);
+        }
+        generator.writeEndArray();
+      }
+      case VALUE_STRING -> generator.writeString(parser.getText());
+        // The number as the engine wrote it: 1.10 stays 1.10, 2^70 stays whole.
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText());
+      default -> generator.copyCurrentEvent(parser);
     }
+  }
+
+  /** Copies the value of the field NAME, rewritten when it holds secrets. */
+  private void copyField(String name, JsonParser parser, JsonGenerator generator)
+      throws IOException {
+    JsonToken token = parser.currentToken();
+    boolean secrets =
+        env && name.equals("Env") && token == JsonToken.START_ARRAY
+            || env && name.equals("OnBuild") && token == JsonToken.START_ARRAY
+            || env && name.equals("CreatedBy") && token == JsonToken.VALUE_STRING
+            || joinTokens && name.equals("JoinTokens") && token == JsonToken.START_OBJECT;
+    if (!secrets) {
+      copy(parser, generator);
+      return;
+    }
+    // These values are small: read each as a tree, rewrite it, write it back.
+    ObjectNode holder = JSON.createObjectNode();
+    holder.set(name, JSON.readTree(parser));
+    walk(holder);
+    JSON.writeTree(generator, holder.get(name));
   }
 
   private void walk(JsonNode node) {

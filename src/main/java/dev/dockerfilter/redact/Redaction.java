@@ -5,6 +5,7 @@ import dev.dockerfilter.policy.PathTemplate;
 import dev.dockerfilter.policy.PolicyRequest;
 import dev.dockerfilter.policy.QueryParameters;
 import dev.dockerfilter.policy.Verdict;
+import java.io.InputStream;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -264,9 +265,29 @@ public final class Redaction {
     return redactor.redact(body);
   }
 
+  /**
+   * As {@link #redact(byte[])}, for an answer of about SIZE bytes read from BODY.
+   *
+   * @param newline whether the engine ended its answer with a newline, which the copy keeps
+   */
+  public byte[] redact(InputStream body, int size, boolean newline) throws RedactionException {
+    return redactor.redact(body, size, newline);
+  }
+
   /** For the start-up log and {@code check-config}: {@code env (keeping DD_ENV), swarm, logs}. */
   public String describe() {
-    if (!isOn()) {
+    return describe(secrets);
+  }
+
+  /** What a rewritten answer hides: {@code env (keeping DD_ENV), swarm}. */
+  public String describeRewrite() {
+    Set<Secret> rewritten = EnumSet.of(Secret.ENV, Secret.SWARM);
+    rewritten.retainAll(secrets);
+    return describe(rewritten);
+  }
+
+  private String describe(Set<Secret> secrets) {
+    if (secrets.isEmpty()) {
       return "none";
     }
     return secrets.stream()

@@ -51,7 +51,7 @@ class ExplainCommandTest {
         .contains("rule      redact-logs\n")
         .contains("decision  deny (logs-not-redactable)\n");
     assertThat(inspect.exitCode()).isZero();
-    assertThat(inspect.out()).endsWith("answer    redacted: env, swarm, logs\n");
+    assertThat(inspect.out()).endsWith("answer    redacted: env, swarm\n");
     assertThat(flag.out()).isEqualTo(logs.out());
   }
 

@@ -232,8 +232,7 @@ class ConfigurationTest {
   }
 
   @Test
-  void redactsWhatTheFileSaysUnlessAFlagSaysOtherwiseAndAListenerMayChooseItsOwn()
-      throws IOException {
+  void aListenerMayChooseItsOwnRedactionAndAFlagOverridesThemAll() throws IOException {
     String file =
         write(
             """
@@ -259,7 +258,8 @@ class ConfigurationTest {
         resolve(Map.of(Setting.REDACT, "logs"), file, "", Map.of()).listeners();
     assertThat(withFlag)
         .extracting(plan -> plan.redaction().describe())
-        .containsExactly("logs", "env (keeping DD_ENV, DD_SERVICE), swarm, logs", "none");
+        .as("a flag wins over the file, its listeners included")
+        .containsExactly("logs", "logs", "logs");
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -182,6 +184,92 @@ class RedactionWireTest {
           .startsWith("HTTP/1.1 502 ")
           .contains("too large to redact")
           .doesNotContain("xxxx");
+    }
+  }
+
+  @Test
+  void answersOverTheSharedBudgetAreRefusedUntilHeldOnesAreSent() throws Exception {
+    // The first answer is held half-sent while a second one would take the budget past its end.
+    String filler = "x".repeat((int) (HeldAnswer.BUDGET_BYTES * 5 / 8));
+    CountDownLatch secondAnswered = new CountDownLatch(1);
+    engine.script(
+        (head, out) -> {
+          boolean first = head.contains("/containers/first/json");
+          String start = "{\"Filler\":\"" + filler;
+          String end = "\",\"Config\":{\"Env\":[\"DB_PASSWORD=" + SECRET + "\"]}}\n";
+          WireSupport.write(
+              out,
+              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                  + (start.length() + end.length())
+                  + "\r\n\r\n"
+                  + start);
+          if (first) {
+            await(secondAnswered);
+          }
+          WireSupport.write(out, end);
+        });
+    try (RawClient first = new RawClient(socket);
+        RawClient second = new RawClient(socket)) {
+      first.send(get("/v1.41/containers/first/json"));
+      awaitHeld(filler.length());
+
+      String refused = second.send(get("/v1.41/containers/second/json")).readUntil(WAIT, "\"}");
+      secondAnswered.countDown();
+      String sent = first.readUntil(WAIT, "<redacted>\"]}}\n");
+
+      assertThat(refused).startsWith("HTTP/1.1 503 ").contains("too many answers");
+      assertThat(sent).startsWith("HTTP/1.1 200 ").doesNotContain(SECRET);
+    }
+    awaitHeld(0);
+  }
+
+  @Test
+  void aClientThatLeavesWhileItsAnswerIsHeldGivesTheBudgetBack() throws Exception {
+    CountDownLatch clientGone = new CountDownLatch(1);
+    String filler = "x".repeat(50_000);
+    String start = "{\"Filler\":\"" + filler;
+    String end = "\",\"Config\":{\"Env\":[\"DB_PASSWORD=" + SECRET + "\"]}}\n";
+    engine.script(
+        (head, out) -> {
+          WireSupport.write(
+              out,
+              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                  + (start.length() + end.length())
+                  + "\r\n\r\n"
+                  + start);
+          await(clientGone);
+          WireSupport.write(out, end);
+        });
+    try (RawClient client = new RawClient(socket)) {
+      client.send(get("/v1.41/containers/abc/json"));
+      awaitHeld(start.length());
+    }
+    clientGone.countDown();
+    awaitHeld(0);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void awaitHeld(long bytes) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (HeldAnswer.heldBytes() < bytes && System.nanoTime() < deadline) {
+      WireSupport.sleep(10);
+    }
+    if (bytes == 0) {
+      while (HeldAnswer.heldBytes() != 0 && System.nanoTime() < deadline) {
+        WireSupport.sleep(10);
+      }
+      assertThat(HeldAnswer.heldBytes()).as("bytes held for redaction").isZero();
+    } else {
+      assertThat(HeldAnswer.heldBytes())
+          .as("bytes held for redaction")
+          .isGreaterThanOrEqualTo(bytes);
     }
   }
 

@@ -38,7 +38,7 @@ class JsonRedactorTest {
           history: BuildKit ENV, ARG | [{"CreatedBy":"ENV A=1 B=2"},{"CreatedBy":"ARG PW=x"},{"CreatedBy":""}] | [{"CreatedBy":"<redacted>"},{"CreatedBy":"<redacted>"},{"CreatedBy":""}]
           image ONBUILD triggers     | {"Config":{"OnBuild":["ENV ONB=s","RUN make"]}}                   | {"Config":{"OnBuild":["<redacted>","RUN make"]}}
           other fields untouched     | {"Labels":{"Env":"x"},"Args":["--password","p"],"Size":12}        | {"Labels":{"Env":"x"},"Args":["--password","p"],"Size":12}
-          numbers as written         | {"Cpu":1.10,"Big":123456789012345678901234567890,"E":1e3}         | {"Cpu":1.10,"Big":123456789012345678901234567890,"E":1E+3}
+          numbers as written         | {"Cpu":1.10,"Big":123456789012345678901234567890,"E":1e3}         | {"Cpu":1.10,"Big":123456789012345678901234567890,"E":1e3}
           """)
   void replacesSecretValuesAndNothingElse(String what, String answer, String expected)
       throws RedactionException {
