@@ -18,7 +18,11 @@ def main():
     out["names"] = [c.name for c in client.containers.list(all=True)]
     container = client.containers.get(name)
     out["state"] = container.status
-    out["logs"] = container.logs(stdout=True, stderr=True, tail=10).decode("latin-1")
+    out["env"] = container.attrs["Config"]["Env"]
+    try:
+        out["logs"] = container.logs(stdout=True, stderr=True, tail=10).decode("latin-1")
+    except docker.errors.APIError as e:
+        out["logs"] = {"status": e.status_code, "message": e.explanation}
     now = int(time.time())
     out["events"] = [e.get("Action") for e in client.events(decode=True, since=now - 60, until=now + 1)]
     try:

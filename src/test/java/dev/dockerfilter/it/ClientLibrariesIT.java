@@ -39,7 +39,14 @@ class ClientLibrariesIT {
   static void startFixtureAndProxy() throws IOException {
     engine = Engine.fromEnvironment();
     fixture = Engine.uniqueName("libs");
-    engine.run(fixture, "sh", "-c", "echo lib-out; echo lib-err >&2; while true; do sleep 1; done");
+    String id =
+        engine.create(
+            fixture,
+            List.of("DB_PASSWORD=hunter2"),
+            "sh",
+            "-c",
+            "echo lib-out; echo lib-err >&2; while true; do sleep 1; done");
+    engine.start(id);
     proxy = ProxyProcess.start(engine);
     before = engine.snapshot();
   }
@@ -79,14 +86,32 @@ class ClientLibrariesIT {
     }
   }
 
+  @Test
+  void dockerPyThroughARedactingListenerSeesNoSecretAndNoLogs() throws Exception {
+    try (ProxyProcess redacting = ProxyProcess.builder(engine).options("--redact").start()) {
+      JsonNode out = dockerPy(redacting);
+
+      assertThat(out.get("state").asText()).isEqualTo("running");
+      assertThat(out.get("env").toString()).contains("\"DB_PASSWORD=<redacted>\"");
+      assertThat(out.toString()).doesNotContain("hunter2");
+      assertThat(out.get("logs").get("status").asInt()).isEqualTo(403);
+      assertThat(out.get("logs").get("message").asText())
+          .contains("docker-filter refused GET /containers/");
+    }
+  }
+
+  private static JsonNode dockerPy(ProxyProcess through) throws Exception {
+    return runScript(
+        through,
+        List.of("/usr/bin/python3", script("python/read_only.py").toString()),
+        through.socket().toString(),
+        fixture);
+  }
+
   private static void checkDockerPy(ProxyProcess through) throws Exception {
-    JsonNode out =
-        runScript(
-            through,
-            List.of("/usr/bin/python3", script("python/read_only.py").toString()),
-            through.socket().toString(),
-            fixture);
+    JsonNode out = dockerPy(through);
     assertThat(out.get("api_version").asText()).isEqualTo("1.41");
+    assertThat(out.get("env").toString()).contains("DB_PASSWORD=hunter2");
     assertThat(out.get("names").toString()).contains(fixture);
     assertThat(out.get("state").asText()).isEqualTo("running");
     assertThat(out.get("logs").asText()).contains("lib-out").contains("lib-err");
