@@ -40,6 +40,8 @@ class LearnIT {
         for (List<String> command : SESSION) {
           DockerCli.through(recorder).run(CLI_TIMEOUT, args(command, fixture));
         }
+        // Stopped first: access lines are written in batches, and learn reads a finished log.
+        assertThat(recorder.stop()).isZero();
         log = Files.writeString(Files.createTempFile("learn-", ".log"), recorder.output());
       }
       Path learned = Files.createTempFile("learned-", ".yaml");
