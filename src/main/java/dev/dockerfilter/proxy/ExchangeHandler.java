@@ -14,22 +14,15 @@ import dev.dockerfilter.policy.PolicyRequest;
 import dev.dockerfilter.policy.Verdict;
 import dev.dockerfilter.redact.Redaction;
 import dev.dockerfilter.redact.RedactionException;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -559,14 +552,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   void upstreamRead(Channel from, Object msg) {
     Exchange x = exchange;
     if (x != null && x.tunnel) {
-      if (msg instanceof ByteBuf bytes) {
-        // Bytes the engine sent right behind its 101, decoded before the pipeline switched.
-        x.bytesOut += bytes.readableBytes();
-        ctx.channel().writeAndFlush(bytes);
-      } else {
-        // The old codec's end-of-message marker for the 101, fired while it was removed.
-        ReferenceCountUtil.release(msg);
-      }
+      TunnelSwitch.relayLeftover(x, ctx.channel(), msg);
       return;
     }
     if (from != upstream || x == null || !x.forwarded || x.responseComplete) {
@@ -615,40 +601,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (upstreamToProxyResponse.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
       return;
     }
-    if (x.redaction != null && code == 200) {
+    if (RedactedAnswer.hold(x, upstreamToProxyResponse)) {
       // Read whole before any of it is sent: the rewrite changes the body's length.
-      x.held = new HeldAnswer(upstreamToProxyResponse);
-      x.upstreamCloses = !HttpUtil.isKeepAlive(upstreamToProxyResponse);
-      x.status = code;
       return;
     }
-    HttpHeaders headers = HopByHopHeaders.endToEnd(upstreamToProxyResponse.headers());
-    x.upstreamCloses = !HttpUtil.isKeepAlive(upstreamToProxyResponse);
-    boolean bodyless = x.isHead() || code == 204 || code == 304;
-    if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-      if (x.head.http10()) {
-        // An HTTP/1.0 client never gets chunks: the body ends when the connection does.
-        x.closeAfter = true;
-      } else {
-        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        x.clientChunked = true;
-      }
-      x.streaming = true;
+    HttpResponse proxyToClientResponse =
+        ResponseFraming.relayed(x, upstreamToProxyResponse, draining);
+    if (x.streaming) {
       context.observer().streamStarted();
-    }
-    if (draining || !x.keepAlive) {
-      x.closeAfter = true;
-    }
-    if (x.closeAfter) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     x.status = code;
     x.responseHeadSent = true;
-    ctx.write(
-        new DefaultHttpResponse(
-            x.head.http10() ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
-            upstreamToProxyResponse.status(),
-            headers));
+    ctx.write(proxyToClientResponse);
   }
 
   private static boolean asksToUpgrade(HttpRequest request) {
@@ -670,20 +634,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     x.responseComplete = true;
     x.streaming = true;
     context.observer().streamStarted();
-    HttpHeaders headers = HopByHopHeaders.endToEnd(upstreamToProxyResponse.headers());
-    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-    headers.set(
-        HttpHeaderNames.UPGRADE, upstreamToProxyResponse.headers().get(HttpHeaderNames.UPGRADE));
-    ctx.writeAndFlush(
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            upstreamToProxyResponse.status(),
-            Unpooled.EMPTY_BUFFER,
-            headers,
-            EmptyHttpHeaders.INSTANCE));
-
-    Channel client = ctx.channel();
-    Channel engine = upstream;
+    ctx.writeAndFlush(TunnelSwitch.switchingProtocols(upstreamToProxyResponse));
     Runnable closed =
         () -> {
           if (!x.logged) {
@@ -691,27 +642,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             context.observer().connectionClosed(listener);
           }
         };
-    // The client's encoder goes first, so bytes the engine sent behind its 101 meet no HTTP
-    // encoder; the client's decoder goes last, so bytes it still holds meet no engine codec.
-    ChannelPipeline pipeline = ctx.pipeline();
-    pipeline.addLast("tunnel", new TunnelHandler(engine, n -> x.bytesIn += n, closed));
-    pipeline.remove(this);
-    pipeline.remove("flow");
-    pipeline.remove("encoder");
-    pipeline.remove("bytes-in");
-    client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-
-    engine.config().setAutoRead(false);
-    engine.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    engine.pipeline().remove(HttpClientCodec.class);
-    engine
-        .pipeline()
-        .replace(
-            UpstreamHandler.class,
-            "tunnel",
-            new TunnelHandler(client, n -> x.bytesOut += n, closed));
-    // TODO(#3): bytes pipelined behind the upgrade request and already decoded as HTTP are lost.
-    pipeline.remove("decoder");
+    TunnelSwitch.rewire(ctx, upstream, x, closed);
   }
 
   private void onResponseContent(Exchange x, HttpContent content) {
@@ -760,19 +691,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     x.held.release();
     closeUpstream();
     x.closeAfter = true;
-    if (malformed) {
-      failUpstream(x, 502, "malformed body from the engine", "upstream-malformed");
-    } else if (added == HeldAnswer.Added.TOO_LARGE) {
-      failUpstream(
-          x,
-          502,
-          "the engine's answer is too large to redact (over "
-              + (HeldAnswer.MAX_BYTES >> 20)
-              + " MiB)",
-          "redact-failed");
-    } else {
-      failUpstream(x, 503, "too many answers are being redacted at once; try again", "redact-busy");
-    }
+    RedactedAnswer.Refusal refusal = RedactedAnswer.refusal(added);
+    failUpstream(x, refusal.status(), refusal.what(), refusal.reason());
   }
 
   /** The whole answer is in: rewrite it, then send it with its new length. */
@@ -780,39 +700,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (x.upstreamCloses) {
       closeUpstream();
     }
-    byte[] body;
+    FullHttpResponse proxyToClientResponse;
     try {
-      body = x.redaction.redact(x.held.body(), x.held.size(), x.held.endsWithNewline());
+      proxyToClientResponse = RedactedAnswer.rewrite(x, draining);
     } catch (RedactionException e) {
-      x.held.release();
       // Fail closed: an answer that could not be checked for secrets is not sent at all.
       failUpstream(x, 502, "cannot redact the engine's answer: " + e.getMessage(), "redact-failed");
       return;
     }
-    x.held.release();
-    HttpResponse upstreamToProxyResponse = x.held.head();
-    HttpHeaders headers = HopByHopHeaders.endToEnd(upstreamToProxyResponse.headers());
-    headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-    // Spelled as the engine spells it, for clients that compare header names by case.
-    headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-    headers.setInt("Content-Length", body.length);
-    if (draining || !x.keepAlive) {
-      x.closeAfter = true;
-    }
-    if (x.closeAfter) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
     x.responseHeadSent = true;
     x.responseComplete = true;
-    x.bytesOut += body.length;
-    ctx.writeAndFlush(
-            new DefaultFullHttpResponse(
-                x.head.http10() ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
-                upstreamToProxyResponse.status(),
-                Unpooled.wrappedBuffer(body),
-                headers,
-                EmptyHttpHeaders.INSTANCE))
-        .addListener(f -> maybeFinish(x));
+    x.bytesOut += proxyToClientResponse.content().readableBytes();
+    ctx.writeAndFlush(proxyToClientResponse).addListener(f -> maybeFinish(x));
   }
 
   @Override
