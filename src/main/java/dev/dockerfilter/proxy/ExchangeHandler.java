@@ -2,7 +2,6 @@ package dev.dockerfilter.proxy;
 
 import dev.dockerfilter.config.Durations;
 import dev.dockerfilter.http.BodyFraming;
-import dev.dockerfilter.http.HopByHopHeaders;
 import dev.dockerfilter.http.MalformedRequestException;
 import dev.dockerfilter.http.RequestHead;
 import dev.dockerfilter.http.StrictRequestDecoder;
@@ -18,29 +17,22 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -70,10 +62,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   /** After a final answer, how long we keep dropping a body the client is still sending. */
   static final Duration LINGER = Duration.ofSeconds(2);
-
-  private static final int UPSTREAM_MAX_INITIAL_LINE_BYTES = 8192;
-  private static final int UPSTREAM_MAX_HEADER_BYTES = 64 * 1024;
-  private static final int UPSTREAM_MAX_CHUNK_BYTES = 64 * 1024;
 
   private enum Timer {
     NONE,
@@ -167,7 +155,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     Exchange x = exchange;
     if (x == null || lingering) {
       ctx.close();
-    } else if (!x.requestComplete && bodyForbidden(x)) {
+    } else if (!x.requestComplete && x.bodyForbidden()) {
       // A GET or HEAD went to the engine whole (its body means nothing): it is still answered.
       x.requestComplete = true;
       maybeFinish(x);
@@ -295,7 +283,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       discard(x, bytes, last);
       return;
     }
-    if (bodyForbidden(x)) {
+    if (x.bodyForbidden()) {
       content.release();
       if (bytes > 0) {
         // RFC 9110 section 9.3.1: a GET body has no meaning; the engine would ignore it.
@@ -351,10 +339,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   private static boolean hasBody(RequestHead head) {
     return head.framing() == BodyFraming.CHUNKED || head.contentLength() > 0;
-  }
-
-  private static boolean bodyForbidden(Exchange x) {
-    return x.head.method().equals("GET") || x.isHead();
   }
 
   // --- answers we make ourselves -----------------------------------------------------------
@@ -450,26 +434,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   // --- forwarding --------------------------------------------------------------------------
 
   private void forward(Exchange x, HttpRequest clientToProxyRequest) {
-    HttpHeaders headers = HopByHopHeaders.endToEnd(clientToProxyRequest.headers());
-    if (!headers.contains(HttpHeaderNames.HOST)) {
-      // HTTP/1.0 clients may omit Host; the engine's HTTP/1.1 server requires one.
-      headers.set(HttpHeaderNames.HOST, "docker");
-    }
-    if (x.head.framing() == BodyFraming.CHUNKED && !bodyForbidden(x)) {
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    }
-    if (x.upgrade) {
-      // Only a rule that names this endpoint as upgradable lets these hop-by-hop headers on.
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-      headers.set(
-          HttpHeaderNames.UPGRADE, clientToProxyRequest.headers().get(HttpHeaderNames.UPGRADE));
-    }
-    x.proxyToUpstreamRequest =
-        new DefaultHttpRequest(
-            HttpVersion.HTTP_1_1,
-            clientToProxyRequest.method(),
-            x.head.target().forwardTarget(),
-            headers);
+    x.proxyToUpstreamRequest = UpstreamRequests.proxyToUpstream(x, clientToProxyRequest);
     sendUpstream(x);
   }
 
@@ -478,23 +443,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       writeUpstreamHead(x);
       return;
     }
-    ChannelFuture connect =
-        context
-            .connector()
-            .connect(
-                ctx.channel().eventLoop(),
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            new HttpClientCodec(
-                                UPSTREAM_MAX_INITIAL_LINE_BYTES,
-                                UPSTREAM_MAX_HEADER_BYTES,
-                                UPSTREAM_MAX_CHUNK_BYTES),
-                            new UpstreamHandler(ExchangeHandler.this));
-                  }
-                });
+    ChannelFuture connect = UpstreamRequests.connect(context, ctx.channel().eventLoop(), this);
     upstream = connect.channel();
     connect.addListener(
         (ChannelFuture f) -> {
@@ -510,7 +459,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             respond(
                 x,
                 502,
-                "docker-filter: cannot reach the Docker engine (" + describe(f.cause()) + ")");
+                "docker-filter: cannot reach the Docker engine ("
+                    + UpstreamRequests.describe(f.cause())
+                    + ")");
             return;
           }
           context.upstreamHealth().connected(context.connector().upstream());
@@ -527,7 +478,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
     Channel to = upstream;
     ChannelFuture written = to.write(x.proxyToUpstreamRequest);
-    if (bodyForbidden(x)) {
+    if (x.bodyForbidden()) {
       // The client's (empty) body is dropped, so the message to the engine ends here.
       written = to.write(LastHttpContent.EMPTY_LAST_CONTENT);
     }
@@ -543,7 +494,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void upstreamWriteFailed(Channel to, Throwable cause) {
-    upstreamClosed(to, "cannot write to the engine: " + describe(cause));
+    upstreamClosed(to, "cannot write to the engine: " + UpstreamRequests.describe(cause));
     to.close();
   }
 
@@ -951,23 +902,5 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       return e;
     }
     return new MalformedRequestException(400, String.valueOf(cause.getMessage()));
-  }
-
-  /** A short reason for a client, without paths or class names: "connection refused". */
-  static String describe(Throwable cause) {
-    String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-    if (message.contains("refused")) {
-      return "connection refused";
-    }
-    if (message.contains("no such file") || message.contains("not found")) {
-      return "no socket at the engine's address";
-    }
-    if (message.contains("permission denied")) {
-      return "permission denied on the engine's socket";
-    }
-    if (message.contains("timed out") || cause instanceof ConnectTimeoutException) {
-      return "connection timed out";
-    }
-    return "connection failed";
   }
 }
