@@ -11,6 +11,7 @@ import dev.dockerfilter.policy.Peer;
 import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.PolicyRequest;
 import dev.dockerfilter.policy.Verdict;
+import dev.dockerfilter.proxy.ConnectionTimer.Deadline;
 import dev.dockerfilter.redact.Redaction;
 import dev.dockerfilter.redact.RedactionException;
 import io.netty.channel.Channel;
@@ -29,12 +30,10 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,14 +62,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   /** After a final answer, how long we keep dropping a body the client is still sending. */
   static final Duration LINGER = Duration.ofSeconds(2);
 
-  private enum Timer {
-    NONE,
-    IDLE,
-    HEADER_READ,
-    UPSTREAM_HEADERS,
-    LINGER
-  }
-
   private final ProxyContext context;
   private final String listener;
   private final AtomicReference<ListenerPolicy> listenerPolicy;
@@ -94,8 +85,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   /** Our last answer is sent and our side shut down; input is dropped until the client closes. */
   private boolean lingering;
 
-  private ScheduledFuture<?> timerTask;
-  private Timer timer = Timer.NONE;
+  private final ConnectionTimer timer = new ConnectionTimer(this::timerFired);
 
   ExchangeHandler(
       ProxyContext context,
@@ -201,13 +191,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   /** Called for every read from the client socket, before decoding. */
   void bytesArrived() {
-    if (exchange == null && timer == Timer.IDLE) {
-      arm(Timer.HEADER_READ, context.timeouts().headerRead());
+    if (exchange == null && timer.running(Deadline.IDLE)) {
+      timer.arm(ctx.executor(), Deadline.HEADER_READ, context.timeouts().headerRead());
     }
   }
 
   private void onRequestHead(HttpRequest request) {
-    cancelTimer();
+    timer.cancel();
     if (exchange != null) {
       // Reads are requested one at a time, so a second head inside an exchange is a bug.
       LOG.atError().setMessage("request head during an exchange").log();
@@ -225,6 +215,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       reject(e, request.method().name(), request.uri());
       return;
     }
+    exchange = judge(head, request);
+    encoder.answeringHead(exchange.isHead());
+    if (exchange.decision.allowed() || exchange.audited) {
+      forward(exchange, request);
+    } else {
+      deny(exchange);
+    }
+  }
+
+  /** Starts the exchange of a well-formed request with the decision on it. */
+  private Exchange judge(RequestHead head, HttpRequest request) {
     // Looked up per request, so a reloaded policy applies to the next request on any connection.
     ListenerPolicy judge = listenerPolicy.get();
     Optional<Policy> policy = judge.selector().select(peer);
@@ -237,23 +238,18 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 .review(policyRequest, policy.get().decide(policyRequest), judge.audit())
             : clientRefused();
     boolean keepAlive = !head.http10() && HttpUtil.isKeepAlive(request) && !draining;
-    exchange = new Exchange(head, decision, keepAlive);
+    Exchange x = new Exchange(head, decision, keepAlive);
     // An audit forwards what the policy denies, never what redaction refuses.
-    exchange.audited =
+    x.audited =
         !decision.allowed()
             && policy.isPresent()
             && judge.audit()
             && !Redaction.refusedByRedaction(decision);
-    exchange.upgrade = decision.allowed() && decision.upgrade() && asksToUpgrade(request);
-    encoder.answeringHead(exchange.isHead());
+    x.upgrade = decision.allowed() && decision.upgrade() && asksToUpgrade(request);
     if (judge.redaction().rewrites(head.method(), head.target().path())) {
-      exchange.redaction = judge.redaction();
+      x.redaction = judge.redaction();
     }
-    if (decision.allowed() || exchange.audited) {
-      forward(exchange, request);
-    } else {
-      deny(exchange);
-    }
+    return x;
   }
 
   private Decision clientRefused() {
@@ -294,6 +290,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       endRequest(x, last);
       return;
     }
+    forwardContent(x, content, bytes, last);
+  }
+
+  /** Sends a piece of the request body on to the engine; the next is read once it is written. */
+  private void forwardContent(Exchange x, HttpContent content, int bytes, boolean last) {
     x.bytesIn += bytes;
     if (last) {
       x.requestComplete = true;
@@ -474,7 +475,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     upstream.config().setAutoRead(ctx.channel().isWritable());
     Duration headerTimeout = context.timeouts().upstreamHeaders();
     if (!headerTimeout.isZero()) {
-      arm(Timer.UPSTREAM_HEADERS, headerTimeout);
+      timer.arm(ctx.executor(), Deadline.UPSTREAM_HEADERS, headerTimeout);
     }
     Channel to = upstream;
     ChannelFuture written = to.write(x.proxyToUpstreamRequest);
@@ -529,8 +530,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onResponseHead(Exchange x, HttpResponse upstreamToProxyResponse) {
-    if (timer == Timer.UPSTREAM_HEADERS) {
-      cancelTimer();
+    if (timer.running(Deadline.UPSTREAM_HEADERS)) {
+      timer.cancel();
     }
     if (upstreamToProxyResponse.decoderResult().isFailure()) {
       closeUpstream();
@@ -578,7 +579,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
    * a raw two-way copy until either side closes. No HTTP is parsed after this point.
    */
   private void switchToTunnel(Exchange x, HttpResponse upstreamToProxyResponse) {
-    cancelTimer();
+    timer.cancel();
     x.tunnel = true;
     x.status = 101;
     x.responseHeadSent = true;
@@ -763,7 +764,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     lingering = true;
     exchange = null;
     duplex.shutdownOutput();
-    arm(Timer.LINGER, LINGER);
+    timer.arm(ctx.executor(), Deadline.LINGER, LINGER);
     requestRead();
   }
 
@@ -790,9 +791,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (decoder.isReadingHead()) {
-      arm(Timer.HEADER_READ, context.timeouts().headerRead());
+      timer.arm(ctx.executor(), Deadline.HEADER_READ, context.timeouts().headerRead());
     } else {
-      arm(Timer.IDLE, context.timeouts().idle());
+      timer.arm(ctx.executor(), Deadline.IDLE, context.timeouts().idle());
     }
     requestRead();
   }
@@ -818,7 +819,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cancelTimer();
+    timer.cancel();
     Exchange x = exchange;
     if (x != null && !x.logged) {
       if (!x.responseComplete) {
@@ -848,28 +849,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   // --- timers ------------------------------------------------------------------------------
 
-  private void arm(Timer kind, Duration after) {
-    cancelTimer();
-    timer = kind;
-    timerTask =
-        ctx.executor().schedule(() -> timerFired(kind), after.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  private void cancelTimer() {
-    if (timerTask != null) {
-      timerTask.cancel(false);
-      timerTask = null;
-    }
-    timer = Timer.NONE;
-  }
-
-  private void timerFired(Timer kind) {
-    if (timer != kind) {
-      return;
-    }
-    timer = Timer.NONE;
-    timerTask = null;
-    switch (kind) {
+  private void timerFired(Deadline deadline) {
+    switch (deadline) {
       case HEADER_READ:
         answerAndClose(
             408,
@@ -880,20 +861,24 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             "header-read-timeout");
         break;
       case UPSTREAM_HEADERS:
-        Exchange x = exchange;
-        closeUpstream();
-        if (x != null) {
-          failUpstream(
-              x,
-              504,
-              "the engine did not answer within "
-                  + Durations.format(context.timeouts().upstreamHeaders()),
-              "upstream-timeout");
-        }
+        upstreamHeadersTimedOut();
         break;
       default:
         ctx.close();
         break;
+    }
+  }
+
+  private void upstreamHeadersTimedOut() {
+    Exchange x = exchange;
+    closeUpstream();
+    if (x != null) {
+      failUpstream(
+          x,
+          504,
+          "the engine did not answer within "
+              + Durations.format(context.timeouts().upstreamHeaders()),
+          "upstream-timeout");
     }
   }
 
