@@ -75,6 +75,11 @@ final class Exchange {
     return head.method().equals("HEAD");
   }
 
+  /** GET and HEAD: a body means nothing on them, so none is forwarded. */
+  boolean bodyForbidden() {
+    return head.method().equals("GET") || isHead();
+  }
+
   /** GET and HEAD without a body can be sent again on a new connection if the first one died. */
   boolean retryable() {
     return !retried

@@ -30,7 +30,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // The client sees a short reason, never an exception's own text (paths, class names).
     exchanges.upstreamClosed(
-        ctx.channel(), "error on the engine's connection: " + ExchangeHandler.describe(cause));
+        ctx.channel(), "error on the engine's connection: " + UpstreamRequests.describe(cause));
     ctx.close();
   }
 }

@@ -16,7 +16,7 @@ final class UpstreamHealth {
       LOG.atWarn()
           .setMessage("engine unreachable; answering 502 until it is back")
           .addKeyValue("upstream", upstream.uri())
-          .addKeyValue("error", ExchangeHandler.describe(cause))
+          .addKeyValue("error", UpstreamRequests.describe(cause))
           .addKeyValue("detail", String.valueOf(cause))
           .log();
     }
