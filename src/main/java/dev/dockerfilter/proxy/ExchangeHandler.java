@@ -278,6 +278,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       failRequestBody(x, asMalformed(content.decoderResult().cause()));
       return;
     }
+    if (last && !((LastHttpContent) content).trailingHeaders().isEmpty()) {
+      // RFC 9112 section 7.1.2: trailer fields are optional to accept. Docker's clients send
+      // none, and Netty's parse of them is not as strict as ours of the head: refuse them all.
+      String names = String.join(",", ((LastHttpContent) content).trailingHeaders().names());
+      content.release();
+      failRequestBody(
+          x,
+          new MalformedRequestException(
+              400, "trailer fields after a chunked body: '" + names + "' (none accepted)"));
+      return;
+    }
     if (x.discardBody) {
       content.release();
       discard(x, bytes, last);
@@ -303,7 +314,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (last) {
       x.requestComplete = true;
     }
-    // TODO(#4): trailers of a chunked body go on as Netty decoded them (obs-fold not refused).
     Channel to = upstream;
     to.writeAndFlush(content)
         .addListener(

@@ -156,6 +156,24 @@ class ProxyWireTest {
   }
 
   @Test
+  void refusesTrailerFieldsAfterAChunkedBody() throws Exception {
+    try (RawClient client = new RawClient(socket)) {
+      String response =
+          client
+              .send(
+                  "GET /_ping HTTP/1.1\r\nHost: d\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + "0\r\nX-Smuggled: 1\r\n\r\n")
+              .readUntilClosed(WAIT);
+      assertThat(response)
+          .startsWith("HTTP/1.1 400 ")
+          .contains("trailer fields after a chunked body: 'X-Smuggled' (none accepted)");
+    }
+    // The head went on as soon as it was judged; the trailer never does.
+    String forwarded = engine.nextRequest(1000);
+    assertThat(forwarded).startsWith("GET /_ping ").doesNotContain("X-Smuggled");
+  }
+
+  @Test
   void http10ClientNeverGetsChunks() throws Exception {
     engine.script(
         (head, out) ->
