@@ -568,7 +568,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (RedactedAnswer.hold(x, upstreamToProxyResponse)) {
-      // Read whole before any of it is sent: the rewrite changes the body's length.
+      // Read whole before any of it is sent: the rewrite changes the body's length. Nothing has
+      // reached the client yet, so the engine gets a deadline for the rest, as for its head.
+      Duration headerTimeout = context.timeouts().upstreamHeaders();
+      if (!headerTimeout.isZero()) {
+        timer.arm(ctx.executor(), Deadline.UPSTREAM_HEADERS, headerTimeout);
+      }
       return;
     }
     HttpResponse proxyToClientResponse =
@@ -647,10 +652,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     HeldAnswer.Added added = malformed ? null : x.held.add(content.content());
     boolean last = content instanceof LastHttpContent;
     content.release();
+    if (added == HeldAnswer.Added.HELD && !last) {
+      return;
+    }
+    if (timer.running(Deadline.UPSTREAM_HEADERS)) {
+      timer.cancel();
+    }
     if (added == HeldAnswer.Added.HELD) {
-      if (last) {
-        sendRedacted(x);
-      }
+      sendRedacted(x);
       return;
     }
     // The rest of this answer will not be read: the engine's connection cannot be reused.

@@ -248,6 +248,34 @@ class RedactionWireTest {
     awaitHeld(0);
   }
 
+  @Test
+  void anEngineThatStallsMidAnswerGets504AndTheBudgetComesBack() throws Exception {
+    // The engine's deadline (two seconds here) covers the whole held answer, not just its head.
+    CountDownLatch released = new CountDownLatch(1);
+    engine.script(
+        (head, out) -> {
+          WireSupport.write(
+              out,
+              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n"
+                  + "\r\n{\"Config\":{\"Env\":[\"DB_PASSWORD="
+                  + SECRET);
+          await(released);
+        });
+    try (RawClient client = new RawClient(socket)) {
+      String response =
+          client.send(get("/v1.41/containers/abc/json")).readUntil(Duration.ofSeconds(8), "\"}");
+      assertThat(response)
+          .startsWith("HTTP/1.1 504 ")
+          .contains("the engine did not answer within")
+          .doesNotContain(SECRET);
+    } finally {
+      released.countDown();
+    }
+    awaitHeld(0);
+    awaitEntries(1);
+    assertThat(entries.get(0).reason()).isEqualTo("upstream-timeout");
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
