@@ -26,8 +26,11 @@ import java.util.regex.Pattern;
 public record RequestHead(
     String method, boolean http10, RequestTarget target, BodyFraming framing, long contentLength) {
 
+  private static final String ALPHANUMERIC =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
   /** RFC 9110 section 5.6.2 token characters. */
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final boolean[] TCHAR = asciiSet(ALPHANUMERIC + "!#$%&'*+.^_`|~-");
 
   /** 1*DIGIT (RFC 9110 section 8.6), capped so that the value always fits a long. */
   private static final Pattern CONTENT_LENGTH = Pattern.compile("[0-9]{1,18}");
@@ -36,7 +39,7 @@ public record RequestHead(
    * Host is uri-host [ ":" port ] (RFC 9110 section 7.2), or empty. A comma is legal in a reg-name
    * but is refused: it is how a list of hosts looks, and no Docker client sends one.
    */
-  private static final Pattern HOST = Pattern.compile("[!$&'()*+.:;=\\[\\]%~_0-9A-Za-z-]*");
+  private static final boolean[] HOST_CHAR = asciiSet(ALPHANUMERIC + "!$&'()*+.:;=[]%~_-");
 
   /** Validates the invariants that {@link #from} guarantees. */
   public RequestHead {
@@ -56,7 +59,7 @@ public record RequestHead(
 
     // "GET": the method is a token (RFC 9110 section 9.1); unknown tokens are for the policy.
     String method = request.method().name();
-    if (!TOKEN.matcher(method).matches()) {
+    if (method.isEmpty() || !allIn(TCHAR, method)) {
       throw new MalformedRequestException(
           400, "method is not a token: '" + WireText.quote(method) + "' (RFC 9110 tchar only)");
     }
@@ -129,7 +132,7 @@ public record RequestHead(
               + "' (exactly one in HTTP/1.1, at most one in HTTP/1.0)");
     }
     // An invalid Host value must also get 400 (RFC 9112 section 3.2).
-    if (!hosts.isEmpty() && !HOST.matcher(hosts.get(0)).matches()) {
+    if (!hosts.isEmpty() && !allIn(HOST_CHAR, hosts.get(0))) {
       throw new MalformedRequestException(
           400, "invalid Host header: '" + WireText.quote(hosts.get(0)) + "' (host or host:port)");
     }
@@ -209,5 +212,24 @@ public record RequestHead(
           400,
           "body on " + method + ": 'Content-Length: " + length + "' (none, or Content-Length: 0)");
     }
+  }
+
+  /** These checks run on every request: a table lookup per character, not a regex. */
+  private static boolean[] asciiSet(String members) {
+    boolean[] set = new boolean[128];
+    for (int i = 0; i < members.length(); i++) {
+      set[members.charAt(i)] = true;
+    }
+    return set;
+  }
+
+  private static boolean allIn(boolean[] set, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c >= set.length || !set[c]) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -9,6 +9,12 @@ import java.util.function.Consumer;
 /**
  * The one deadline that runs on a client connection at a time. Arming a deadline replaces the one
  * before; a deadline replaced or cancelled never fires, even when its task was already due.
+ *
+ * <p>A request moves a connection through several deadlines (idle, header read, upstream headers,
+ * idle again), so arming and cancelling must be cheap: at most one wake-up is scheduled. Arming a
+ * later deadline keeps the wake-up that is already scheduled, which then finds the deadline moved
+ * and sleeps again for the rest; only an earlier deadline schedules a new one. Cancelling leaves
+ * the wake-up to find nothing to do; {@link #stop} removes it.
  */
 final class ConnectionTimer {
   /** What a deadline waits for. */
@@ -21,8 +27,10 @@ final class ConnectionTimer {
   }
 
   private final Consumer<Deadline> fired;
-  private ScheduledFuture<?> task;
   private Deadline running = Deadline.NONE;
+  private long dueNanos;
+  private ScheduledFuture<?> wakeUp;
+  private long wakeUpNanos;
 
   /** FIRED is called on the connection's event loop with the deadline that passed. */
   ConnectionTimer(Consumer<Deadline> fired) {
@@ -33,26 +41,50 @@ final class ConnectionTimer {
     return running == deadline;
   }
 
+  /** Called on the connection's event loop, like every other method here. */
   void arm(EventExecutor executor, Deadline deadline, Duration after) {
-    cancel();
+    long delay = after.toNanos();
     running = deadline;
-    task = executor.schedule(() -> fire(deadline), after.toNanos(), TimeUnit.NANOSECONDS);
+    dueNanos = executor.ticker().nanoTime() + delay;
+    if (wakeUp != null && wakeUpNanos - dueNanos <= 0) {
+      return;
+    }
+    if (wakeUp != null) {
+      wakeUp.cancel(false);
+    }
+    schedule(executor, delay);
   }
 
   void cancel() {
-    if (task != null) {
-      task.cancel(false);
-      task = null;
-    }
     running = Deadline.NONE;
   }
 
-  private void fire(Deadline deadline) {
-    if (running != deadline) {
+  /** Cancels the deadline and the scheduled wake-up: the connection is gone. */
+  void stop() {
+    running = Deadline.NONE;
+    if (wakeUp != null) {
+      wakeUp.cancel(false);
+      wakeUp = null;
+    }
+  }
+
+  private void schedule(EventExecutor executor, long delayNanos) {
+    wakeUpNanos = executor.ticker().nanoTime() + delayNanos;
+    wakeUp = executor.schedule(() -> wake(executor), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void wake(EventExecutor executor) {
+    wakeUp = null;
+    if (running == Deadline.NONE) {
       return;
     }
+    long left = dueNanos - executor.ticker().nanoTime();
+    if (left > 0) {
+      schedule(executor, left);
+      return;
+    }
+    Deadline deadline = running;
     running = Deadline.NONE;
-    task = null;
     fired.accept(deadline);
   }
 }

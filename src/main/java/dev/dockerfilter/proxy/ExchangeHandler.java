@@ -842,7 +842,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    timer.cancel();
+    timer.stop();
     Exchange x = exchange;
     if (x != null && !x.logged) {
       if (!x.responseComplete) {
