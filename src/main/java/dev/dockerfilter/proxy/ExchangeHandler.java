@@ -403,9 +403,6 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             + ": "
             + x.decision.note();
     respond(x, 403, message);
-    if (!x.requestComplete) {
-      requestRead();
-    }
   }
 
   /** Sends a final JSON answer of our own for the current exchange. */
@@ -431,6 +428,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
               x.responseComplete = true;
               maybeFinish(x);
             });
+    if (exchange == x && !x.requestComplete) {
+      // The exchange ends with the request: read the rest of it (its end, or a body to drop),
+      // or the connection would wait for it forever. Forwarding stopped asking for it.
+      requestRead();
+    }
   }
 
   private void failRequestBody(Exchange x, MalformedRequestException e) {

@@ -150,6 +150,16 @@ class FaultsIT {
         assertThat(whileDown.status()).isEqualTo(502);
         assertThat(messageOf(whileDown))
             .startsWith("docker-filter: cannot reach the Docker engine");
+        // Kept alive, as curl and the docker CLI do: every request is answered, none hangs.
+        try (RawHttp keptAlive = RawHttp.connect(proxy.address())) {
+          for (int i = 0; i < 3; i++) {
+            keptAlive.send("GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n");
+            assertThat(keptAlive.readResponse("GET", WAIT).status())
+                .as("round %d", i)
+                .isEqualTo(502);
+          }
+        }
+        proxy.awaitOutput("path=/_ping decision=allow rule=allow-ping reason=upstream-unavailable");
         assertThat(proxy.isAlive()).isTrue();
       } finally {
         engine.restartInBackground(Duration.ZERO).awaitSuccess(Duration.ofSeconds(90));
