@@ -6,11 +6,13 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.time.Duration;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends every log line, lifecycle and access alike, to standard output in one format. Access lines
- * are written in batches (see {@link StdoutBuffer}); every other line goes out at once.
+ * are written in batches (see {@link StdoutBuffer}); every other line goes out at once. No thread
+ * that serves clients ever waits for standard output: lines it cannot take are dropped and counted.
  */
 public final class Logging {
   private Logging() {}
@@ -48,9 +50,12 @@ public final class Logging {
     context.getLogger("io.netty").setLevel(Level.ERROR);
   }
 
-  /** Writes out whatever lines are still buffered; call it before the process halts. */
+  /**
+   * Writes out whatever lines are still buffered, waiting a second at most; call it before the
+   * process halts.
+   */
   public static void flush() {
-    StdoutBuffer.instance().flushQuietly();
+    StdoutBuffer.instance().drain(Duration.ofSeconds(1));
   }
 
   /**
@@ -62,7 +67,7 @@ public final class Logging {
     protected void subAppend(ILoggingEvent event) {
       super.subAppend(event);
       if (!AccessLog.LOGGER_NAME.equals(event.getLoggerName())) {
-        StdoutBuffer.instance().flushQuietly();
+        StdoutBuffer.instance().flush();
       }
     }
   }
