@@ -64,6 +64,31 @@ class SubcommandsIT {
         .contains("decision  deny (no-rule-for-path)\n");
   }
 
+  /**
+   * {@code bin/docker-filter learn log > rules.yaml} must give a file check-config reads: the
+   * launcher's JVM writes its own warnings to stderr, never into a command's standard output. Run
+   * three times, as the launcher's class-data archive goes through its stages across starts.
+   */
+  @Test
+  void theLauncherWritesOnlyTheCommandsOutputToStdout() throws Exception {
+    String expected = jar("explain", "GET", "/v1.41/containers/json").output();
+    for (int i = 0; i < 3; i++) {
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  Project.root().resolve("bin/docker-filter").toString(),
+                  "explain",
+                  "GET",
+                  "/v1.41/containers/json")
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
+      builder.environment().keySet().removeIf(name -> name.startsWith("DOCKER_"));
+      builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+      Process process = builder.start();
+      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(stdout).as("start %d", i).isEqualTo(expected).startsWith("request ");
+    }
+  }
+
   private record Run(int exitCode, String output) {}
 
   private static Run jar(String... args) throws IOException, InterruptedException {
