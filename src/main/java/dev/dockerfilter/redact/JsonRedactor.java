@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,14 @@ import java.util.regex.Pattern;
  * (containers, images, services, tasks, plugin settings) or of {@code {"Name":…,"Value":…}} objects
  * (a plugin's config): {@code "DB_PASSWORD=hunter2"} becomes {@code "DB_PASSWORD=<redacted>"}, so
  * the names stay readable. Join tokens are the string fields of an object named {@code JoinTokens}.
+ *
+ * <p>An image's Dockerfile shows as well, and its {@code ENV} and {@code ARG} lines are hidden
+ * whole: a history entry's {@code CreatedBy}, an {@code OnBuild} trigger, and the command the
+ * classic builder records for each step in {@code Cmd} ({@code ContainerConfig.Cmd} of an image,
+ * {@code Config.Cmd} and {@code Args} of a build's container) and in the {@code Command} of a
+ * container list: {@code ["/bin/sh","-c","#(nop) ","ENV A=1"]} becomes {@code
+ * ["/bin/sh","-c","#(nop) ","<redacted>"]}. A {@code RUN}'s build arguments in {@code Cmd}, {@code
+ * ["|1","A=1","/bin/sh","-c","make"]}, are variables like {@code Env}'s and keep their names.
  *
  * <p>Everything else is written back as it was read: field order, numbers as written, and the
  * trailing newline the engine ends its answers with.
@@ -40,6 +49,17 @@ final class JsonRedactor {
   // its command, "|1 A=1 /bin/sh -c …" or "RUN |1 A=1 …". Any such text is hidden whole.
   private static final Pattern SETS_VARIABLES =
       Pattern.compile("(?i)(?:^|\\s)(?:ENV|ARG)\\s|^\\s*(?:RUN\\s+)?\\|");
+
+  // The classic builder commits each step with a command that shows it: a comment after the
+  // shell for ENV, ARG, ONBUILD and the like, ["/bin/sh", "-c", "#(nop) ", "ENV A=1"] (one word,
+  // "#(nop) ENV A=1", from older engines); and the build arguments a RUN used ahead of its
+  // command, ["|2", "A=1", "B=2", "/bin/sh", "-c", "make"].
+  private static final String NOP = "#(nop)";
+  private static final Pattern BUILD_ARGUMENT_COUNT = Pattern.compile("\\|([0-9]{1,4})");
+
+  // A container list joins that command into one string, quoting words with spaces:
+  // "/bin/sh -c '#(nop) ' 'ENV A=1'", or "|1 A=1 /bin/sh -c make".
+  private static final Pattern LISTED_BUILD_ARGUMENTS = Pattern.compile("^\\|[0-9]+\\s");
 
   private final boolean env;
   private final boolean joinTokens;
@@ -116,13 +136,7 @@ final class JsonRedactor {
   /** Copies the value of the field NAME, rewritten when it holds secrets. */
   private void copyField(String name, JsonParser parser, JsonGenerator generator)
       throws IOException {
-    JsonToken token = parser.currentToken();
-    boolean secrets =
-        env && name.equals("Env") && token == JsonToken.START_ARRAY
-            || env && name.equals("OnBuild") && token == JsonToken.START_ARRAY
-            || env && name.equals("CreatedBy") && token == JsonToken.VALUE_STRING
-            || joinTokens && name.equals("JoinTokens") && token == JsonToken.START_OBJECT;
-    if (!secrets) {
+    if (!holdsSecrets(name, parser.currentToken())) {
       copy(parser, generator);
       return;
     }
@@ -131,6 +145,21 @@ final class JsonRedactor {
     holder.set(name, JSON.readTree(parser));
     walk(holder);
     JSON.writeTree(generator, holder.get(name));
+  }
+
+  private boolean holdsSecrets(String name, JsonToken token) {
+    if (joinTokens && name.equals("JoinTokens")) {
+      return token == JsonToken.START_OBJECT;
+    }
+    if (!env) {
+      return false;
+    }
+    return switch (name) {
+      case "Env", "OnBuild", "Cmd", "Args" -> token == JsonToken.START_ARRAY;
+      case "CreatedBy" -> token == JsonToken.VALUE_STRING;
+      case "Command" -> token == JsonToken.VALUE_STRING || token == JsonToken.START_ARRAY;
+      default -> false;
+    };
   }
 
   private void walk(JsonNode node) {
@@ -153,6 +182,10 @@ final class JsonRedactor {
             triggers.set(i, TextNode.valueOf(REDACTED));
           }
         }
+      } else if (env && isCommand(field.getKey()) && value instanceof ArrayNode words) {
+        redactBuildStep(words);
+      } else if (env && field.getKey().equals("Command") && value.isTextual()) {
+        redactListedBuildStep(object, field.getKey(), value.asText());
       } else if (joinTokens
           && field.getKey().equals("JoinTokens")
           && value instanceof ObjectNode tokens) {
@@ -167,12 +200,7 @@ final class JsonRedactor {
     for (int i = 0; i < variables.size(); i++) {
       JsonNode variable = variables.get(i);
       if (variable.isTextual()) {
-        // "NAME=value"; a bare "NAME" has no value to hide.
-        String text = variable.asText();
-        int equals = text.indexOf('=');
-        if (equals >= 0 && !keptEnvNames.contains(text.substring(0, equals))) {
-          variables.set(i, TextNode.valueOf(text.substring(0, equals + 1) + REDACTED));
-        }
+        redactVariable(variables, i);
       } else if (variable instanceof ObjectNode described) {
         // A plugin's config: {"Name": "DEBUG", "Value": "0", "Settable": ["value"], …}
         JsonNode name = described.get("Name");
@@ -180,6 +208,56 @@ final class JsonRedactor {
           redactText(described, "Value", described.get("Value"));
         }
       }
+    }
+  }
+
+  /** Hides the value of the "NAME=value" at INDEX; a bare "NAME" has no value to hide. */
+  private void redactVariable(ArrayNode variables, int index) {
+    String text = variables.get(index).asText();
+    int equals = text.indexOf('=');
+    if (equals >= 0 && !keptEnvNames.contains(text.substring(0, equals))) {
+      variables.set(index, TextNode.valueOf(text.substring(0, equals + 1) + REDACTED));
+    }
+  }
+
+  private static boolean isCommand(String field) {
+    return field.equals("Cmd") || field.equals("Args") || field.equals("Command");
+  }
+
+  /**
+   * Hides what a classic build step's command holds of ENV and ARG: the values of a RUN's build
+   * arguments, and from a "#(nop)" comment on, each word that sets variables, as in history.
+   */
+  private void redactBuildStep(ArrayNode words) {
+    // ["|2", "A=1", "B=2", "/bin/sh", "-c", "make"]: the count, then that many variables.
+    Matcher count = BUILD_ARGUMENT_COUNT.matcher(words.path(0).asText());
+    if (count.matches()) {
+      int last = Math.min(Integer.parseInt(count.group(1)), words.size() - 1);
+      for (int i = 1; i <= last; i++) {
+        if (words.get(i).isTextual()) {
+          redactVariable(words, i);
+        }
+      }
+    }
+
+    // ["/bin/sh", "-c", "#(nop) ", "ENV A=1"]: the step's text follows the comment mark.
+    boolean comment = false;
+    for (int i = 0; i < words.size(); i++) {
+      comment = comment || words.get(i).asText().startsWith(NOP);
+      if (comment && setsVariables(words.get(i))) {
+        words.set(i, TextNode.valueOf(REDACTED));
+      }
+    }
+  }
+
+  /** A listed command that shows a build step setting variables is hidden whole. */
+  private static void redactListedBuildStep(ObjectNode owner, String field, String command) {
+    // "/bin/sh -c '#(nop) ' 'ENV A=1'": the quotes are the list's, not the step's.
+    int nop = command.indexOf(NOP);
+    boolean setsVariables =
+        nop >= 0 && SETS_VARIABLES.matcher(command.substring(nop).replace('\'', ' ')).find();
+    if (setsVariables || LISTED_BUILD_ARGUMENTS.matcher(command).find()) {
+      owner.put(field, REDACTED);
     }
   }
 

@@ -27,7 +27,10 @@ public final class Redaction {
 
   /** What can be hidden, named as in {@code --redact env,swarm,logs}. */
   public enum Secret {
-    /** Values of environment variables: {@code Config.Env} of containers, images, services. */
+    /**
+     * Values of environment variables: {@code Config.Env} of containers, images, services; and the
+     * {@code ENV} and {@code ARG} lines of an image's Dockerfile, wherever the engine shows them.
+     */
     ENV("env"),
     /** The swarm's worker and manager join tokens in {@code GET /swarm}. */
     SWARM("swarm"),
@@ -63,9 +66,13 @@ public final class Redaction {
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
   // Answers that hold environment variables or join tokens. The rewrite walks the whole JSON
-  // document, so a field that moves between API versions is still found.
+  // document, so a field that moves between API versions is still found. The container list and
+  // disk usage show each container's command, which for a classic build's container is the
+  // Dockerfile step it commits ("/bin/sh -c '#(nop) ' 'ENV A=1'").
   private static final List<PathTemplate> REWRITTEN =
       List.of(
+              "/containers/json",
+              "/system/df",
               "/containers/{container}/json",
               "/images/{image}/json",
               "/images/{image}/history",

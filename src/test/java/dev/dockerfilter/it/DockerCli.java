@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each run has a hard timeout and ends with SIGKILL, because some commands ({@code docker stats}
  * without {@code --no-stream}) ignore SIGTERM. It runs with an empty configuration directory and no
- * DOCKER_* variables, so the developer's contexts cannot redirect it.
+ * DOCKER_* variables but those a test sets ({@link #withVariable}), so the developer's contexts
+ * cannot redirect it.
  */
 final class DockerCli {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -26,9 +29,15 @@ final class DockerCli {
   private static final Path PREFERRED_BINARY = Path.of("/usr/local/bin/docker");
 
   private final String host;
+  private final Map<String, String> variables;
 
   DockerCli(String host) {
+    this(host, Map.of());
+  }
+
+  private DockerCli(String host, Map<String, String> variables) {
     this.host = host;
+    this.variables = Map.copyOf(variables);
   }
 
   static DockerCli direct(Engine engine) {
@@ -41,6 +50,13 @@ final class DockerCli {
 
   String host() {
     return host;
+  }
+
+  /** This CLI with NAME=VALUE in its environment, e.g. {@code DOCKER_BUILDKIT=0}. */
+  DockerCli withVariable(String name, String value) {
+    Map<String, String> more = new HashMap<>(variables);
+    more.put(name, value);
+    return new DockerCli(host, more);
   }
 
   /** Runs {@code docker -H <host> ARGS} to its end, or kills it after TIMEOUT. */
@@ -71,6 +87,7 @@ final class DockerCli {
               .redirectError(dir.resolve("stderr").toFile());
       builder.environment().keySet().removeIf(n -> n.startsWith("DOCKER_"));
       builder.environment().put("DOCKER_CONFIG", dir.resolve("config").toString());
+      builder.environment().putAll(variables);
       return new Running(command, builder.start(), dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the docker CLI", e);

@@ -157,6 +157,18 @@ final class Engine {
     expect("DELETE", "/v1.41/containers/" + container + "?force=1", 204, 404);
   }
 
+  /** Removes the image and the parents only it used; a missing one is fine. */
+  void removeImage(String image) {
+    expect("DELETE", "/v1.41/images/" + image + "?force=1", 200, 404);
+  }
+
+  /** The ids of every container, running or not. */
+  List<String> containerIds() {
+    List<String> ids = new ArrayList<>();
+    json("/v1.41/containers/json?all=1").forEach(c -> ids.add(c.get("Id").asText()));
+    return ids;
+  }
+
   /** Whether the container's PID 1 still runs. */
   boolean isRunning(String container) {
     return json("/v1.41/containers/" + container + "/json").at("/State/Running").asBoolean();

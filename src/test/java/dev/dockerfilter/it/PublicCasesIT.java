@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * checked on the bytes that reached the engine, not only on the answer. It runs with one-second
  * idle and header-read timeouts, so that a few seconds of silence outlast every timeout (C18, C19).
  *
- * <p>C11 (secret redaction) is not a feature yet and has no test here.
+ * <p>C11 (secret redaction) runs its own redacting proxy, straight in front of the engine.
  */
 class PublicCasesIT {
   private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
@@ -61,6 +61,7 @@ class PublicCasesIT {
   private static String fixture;
 
   private final List<String> containers = new ArrayList<>();
+  private final List<String> images = new ArrayList<>();
 
   @BeforeAll
   static void startFixtureSpyAndProxy() throws IOException {
@@ -86,8 +87,9 @@ class PublicCasesIT {
   }
 
   @AfterEach
-  void removeContainers() {
+  void removeContainersAndImages() {
     containers.forEach(engine::remove);
+    images.forEach(engine::removeImage);
   }
 
   @AfterAll
@@ -400,6 +402,76 @@ class PublicCasesIT {
               WAIT);
       assertThat(rawLogs.status()).isEqualTo(403);
       redacting.awaitOutput("rule=redact-logs reason=logs-not-redactable status=403");
+    }
+  }
+
+  @Test
+  void c11RedactionHidesTheEnvAndArgLinesOfAClassicBuild() throws IOException {
+    // The classic builder repeats each step in the ContainerConfig.Cmd of the image it commits;
+    // with --rm=false it keeps the containers it committed, which the list shows by command.
+    String secret = Engine.uniqueName("s3cret");
+    String tag = "local/" + Engine.uniqueName("c11-build");
+    classicBuild(
+        tag,
+        "ENV DB_PASSWORD=" + secret + "-env",
+        "ARG TOKEN=" + secret + "-arg",
+        "RUN true",
+        "ONBUILD ENV TRIGGER=" + secret + "-onbuild");
+    List<String> targets = new ArrayList<>();
+    for (JsonNode layer : engine.json("/v1.41/images/" + tag + "/history")) {
+      targets.add("/images/" + layer.get("Id").asText() + "/json");
+    }
+    targets.addAll(List.of("/images/" + tag + "/history", "/containers/json?all=1", "/system/df"));
+    containers.forEach(id -> targets.add("/containers/" + id + "/json"));
+
+    try (ProxyProcess redacting = ProxyProcess.builder(engine).options("--redact", "env").start()) {
+      StringBuilder direct = new StringBuilder();
+      List<JsonNode> commands = new ArrayList<>();
+      for (String target : targets) {
+        String request = "GET /v1.41" + target + " HTTP/1.1\r\nHost: d\r\n\r\n";
+        RawHttp.Response proxied = RawHttp.exchange(redacting.address(), request, WAIT);
+        assertThat(proxied.status()).as("%s: %s", target, proxied).isEqualTo(200);
+        assertThat(new String(proxied.body(), StandardCharsets.UTF_8))
+            .as(target)
+            .doesNotContain(secret);
+        RawHttp.Response fromEngine = RawHttp.exchange(engine.uri(), request, WAIT);
+        direct.append(new String(fromEngine.body(), StandardCharsets.UTF_8));
+        commands.add(JSON.readTree(proxied.body()).path("ContainerConfig").path("Cmd"));
+      }
+
+      // The engine shows every secret, so each check above could fail; names stay readable.
+      String finalImage = engine.json("/v1.41/images/" + tag + "/json").toString();
+      assertThat(finalImage).as("direct image inspect").contains(secret + "-onbuild");
+      assertThat(direct).contains(secret + "-env", secret + "-arg", secret + "-onbuild");
+      assertThat(commands)
+          .contains(
+              JSON.valueToTree(List.of("/bin/sh", "-c", "#(nop) ", "<redacted>")),
+              JSON.valueToTree(List.of("|1", "TOKEN=<redacted>", "/bin/sh", "-c", "true")));
+      DockerCli.Result shown = DockerCli.through(redacting).run("image", "inspect", tag);
+      assertThat(shown.exitCode()).as(shown.toString()).isZero();
+      assertThat(shown.stdout()).contains("DB_PASSWORD=<redacted>").doesNotContain(secret);
+    }
+  }
+
+  /**
+   * Builds TAG from the test image and STEPS with the classic builder, keeping the containers it
+   * commits (in {@link #containers}, removed after the test with the image).
+   */
+  private void classicBuild(String tag, String... steps) throws IOException {
+    List<String> before = engine.containerIds();
+    Path context = Files.createTempDirectory("c11-build-");
+    try {
+      String dockerfile = "FROM " + Engine.TEST_IMAGE + "\n" + String.join("\n", steps) + "\n";
+      Files.writeString(context.resolve("Dockerfile"), dockerfile);
+      images.add(tag);
+      DockerCli.Result build =
+          DockerCli.direct(engine)
+              .withVariable("DOCKER_BUILDKIT", "0")
+              .run(Duration.ofSeconds(60), "build", "--rm=false", "-t", tag, context.toString());
+      assertThat(build.exitCode()).as(build.toString()).isZero();
+    } finally {
+      engine.containerIds().stream().filter(id -> !before.contains(id)).forEach(containers::add);
+      Project.deleteTree(context);
     }
   }
 

@@ -310,7 +310,7 @@ class RedactionWireTest {
     }
     engine.script(FakeEngine.fixed(200, INSPECT));
     try (RawClient client = new RawClient(socket)) {
-      String list = client.send(get("/v1.41/containers/json")).readUntil(WAIT, "}}\n");
+      String list = client.send(get("/v1.41/images/json")).readUntil(WAIT, "}}\n");
       assertThat(list).as("not an answer that is rewritten").contains(SECRET);
     }
   }

@@ -93,8 +93,11 @@ class RedactionTest {
           GET  | /plugins                                 | true
           GET  | /plugins/vieux/sshfs:latest/json         | true
           GET  | /swarm                                   | true
+          GET  | /containers/json                         | true
+          GET  | /system/df                               | true
           HEAD | /containers/abc/json                     | false
-          GET  | /containers/json                         | false
+          HEAD | /containers/json                         | false
+          GET  | /images/json                             | false
           GET  | /containers/abc/logs                     | false
           GET  | /events                                  | false
           GET  | /info                                    | false
