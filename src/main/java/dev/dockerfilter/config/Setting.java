@@ -21,7 +21,7 @@ public enum Setting {
   IDLE_TIMEOUT("idle-timeout", "60s"),
   UPSTREAM_CONNECT_TIMEOUT("upstream-connect-timeout", "5s"),
   UPSTREAM_HEADER_TIMEOUT("upstream-header-timeout", "5m"),
-  SHUTDOWN_GRACE("shutdown-grace", "10s"),
+  SHUTDOWN_GRACE("shutdown-grace", "5s"),
   MAX_INITIAL_LINE_BYTES("max-initial-line-bytes", "8192"),
   MAX_HEADER_BYTES("max-header-bytes", "16384"),
   MAX_CONNECTIONS("max-connections", "1024"),

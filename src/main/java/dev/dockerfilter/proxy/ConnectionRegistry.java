@@ -10,6 +10,9 @@ final class ConnectionRegistry {
   /** Fired on every client connection when shutdown starts. */
   static final Object DRAIN = new Object();
 
+  /** The user event that comes just before the proxy closes a connection the grace did not end. */
+  static final Object CUT = new Object();
+
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final int maxConnections;
   private volatile boolean draining;
@@ -43,7 +46,11 @@ final class ConnectionRegistry {
     }
   }
 
+  /** Closes every client connection; each is told first, so that its access line says why. */
   void closeAll() {
+    for (Channel client : clients) {
+      client.pipeline().fireUserEventTriggered(CUT);
+    }
     clients.close().awaitUninterruptibly();
   }
 }

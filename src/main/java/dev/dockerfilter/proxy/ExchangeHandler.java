@@ -78,6 +78,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private Channel upstream;
   private Exchange exchange;
   private boolean draining;
+  private boolean cutAtStop;
   private boolean opened;
 
   /** A read was asked of the client and no message has answered it yet. */
@@ -832,6 +833,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (evt == ConnectionRegistry.CUT) {
+      cutAtStop = true;
+      return;
+    }
     if (evt == ConnectionRegistry.DRAIN) {
       draining = true;
       if (exchange == null) {
@@ -848,7 +853,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     Exchange x = exchange;
     if (x != null && !x.logged) {
       if (!x.responseComplete) {
-        x.reason = "client-closed";
+        x.reason = cutAtStop ? "proxy-stopped" : "client-closed";
       }
       endExchange(x);
     }

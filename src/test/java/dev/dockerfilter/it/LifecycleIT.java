@@ -61,6 +61,8 @@ class LifecycleIT {
 
       assertThat(proxy.awaitExit(SHUTDOWN_GRACE.plus(MARGIN))).as(proxy.describe()).isZero();
       assertThat(proxy.socket()).as("the socket file after a clean shutdown").doesNotExist();
+      assertThat(proxy.output())
+          .contains("path=/events decision=allow rule=allow-events reason=proxy-stopped");
     }
   }
 
