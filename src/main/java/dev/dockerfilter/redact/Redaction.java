@@ -68,12 +68,15 @@ public final class Redaction {
   // Answers that hold environment variables or join tokens. The rewrite walks the whole JSON
   // document, so a field that moves between API versions is still found. The container list and
   // disk usage show each container's command, which for a classic build's container is the
-  // Dockerfile step it commits ("/bin/sh -c '#(nop) ' 'ENV A=1'").
+  // Dockerfile step it commits ("/bin/sh -c '#(nop) ' 'ENV A=1'"). Container inspect is listed
+  // twice: the engine also resolves a legacy link alias ("web/db") to the linked container, and
+  // the presets let such names through for docker inspect's image fallback.
   private static final List<PathTemplate> REWRITTEN =
       List.of(
               "/containers/json",
               "/system/df",
               "/containers/{container}/json",
+              "/containers/{image}/json",
               "/images/{image}/json",
               "/images/{image}/history",
               "/services",

@@ -84,6 +84,8 @@ class RedactionTest {
           """
           GET  | /containers/abc/json                     | true
           GET  | /containers/my_app.1/json                | true
+          GET  | /containers/web/db/json                  | true
+          GET  | /containers/localtest/busybox:1/json     | true
           GET  | /images/reg.example:5000/team/app:1/json | true
           GET  | /images/team/app:1/history               | true
           GET  | /services                                | true
