@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     usageHelpWidth = 100,
     description = {
-      "Validates the configuration that the same options and environment would start with, and",
-      "prints the upstream, every listener with its per-client rules, and every policy in use",
-      "with its rules in rule syntax, each with its id.",
+      "Validates the configuration the proxy would start with, and prints it.",
+      "The same options and environment give the same configuration. It prints the upstream,",
+      "every listener with its per-client rules, and every policy in use with its rules in rule",
+      "syntax, each with its id.",
       ""
     },
     footer = {

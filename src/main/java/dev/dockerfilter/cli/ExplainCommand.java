@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     usageHelpWidth = 100,
     description = {
-      "Shows how a request would be judged: its canonical path, the listener's policy for the",
-      "client, the rule that decides, the decision and its reason. Nothing is sent anywhere.",
+      "Shows how one request would be judged, without sending it anywhere.",
+      "It prints the canonical path, the listener's policy for the client, the rule that",
+      "decides, the decision and its reason.",
       ""
     },
     footer = {

@@ -17,9 +17,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,8 +37,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     usageHelpWidth = 100,
     description = {
-      "Checks a running docker-filter: GET /_ping through its unix socket must answer",
-      "200 OK (so the proxy and the engine behind it both answer) within the timeout.",
+      "Checks that a running docker-filter and the engine behind it answer.",
+      "GET /_ping through the proxy's unix socket must answer 200 OK within the timeout.",
       ""
     },
     footer = {
@@ -44,7 +46,7 @@ import picocli.CommandLine.Spec;
       "Exit codes:",
       "  0  healthy: 200 OK",
       "  1  unhealthy: no socket, no answer in time, or another answer",
-      "  2  bad usage"
+      "  2  bad usage: an unknown option, or a --socket or --timeout that cannot be read"
     })
 final class HealthcheckCommand implements Callable<Integer> {
   static final int HEALTHY = 0;
@@ -85,16 +87,12 @@ final class HealthcheckCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path path;
-    Duration limit;
-    try {
-      path = Path.of(socket != null ? stripScheme(socket) : defaultSocket(System.getenv()));
-      limit = Durations.parse(timeout);
-    } catch (IllegalArgumentException e) {
-      err.println("unhealthy: " + e.getMessage());
-      err.flush();
-      return UNHEALTHY;
-    }
+    // A flag that cannot be read is bad usage (exit 2), never a verdict on the proxy.
+    Path path =
+        usage(
+            socket != null ? "--socket" : "DOCKER_FILTER_LISTEN",
+            () -> Path.of(socket != null ? stripScheme(socket) : defaultSocket(System.getenv())));
+    Duration limit = usage("--timeout", () -> positive(timeout));
     long started = System.nanoTime();
     String problem = check(path, limit);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -106,6 +104,23 @@ final class HealthcheckCommand implements Callable<Integer> {
     err.printf(Locale.ROOT, "unhealthy: GET /_ping on %s: %s%n", path, problem);
     err.flush();
     return UNHEALTHY;
+  }
+
+  /** What READER reads, or a usage error that names WHERE the unreadable value came from. */
+  private <T> T usage(String where, Supplier<T> reader) {
+    try {
+      return reader.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), where + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration positive(String text) {
+    Duration duration = Durations.parse(text);
+    if (duration.isZero()) {
+      throw new IllegalArgumentException("must be positive: '" + text + "' (e.g. 3s)");
+    }
+    return duration;
   }
 
   /** The first unix listener in DOCKER_FILTER_LISTEN, as the proxy would read it. */
@@ -121,6 +136,12 @@ final class HealthcheckCommand implements Callable<Integer> {
   }
 
   private static String stripScheme(String socket) {
+    if (socket.contains("://") && !socket.startsWith("unix://")) {
+      throw new IllegalArgumentException(
+          "not a unix socket: '"
+              + socket
+              + "' (expected the path or unix:// URI of one of the proxy's unix listeners)");
+    }
     String path = socket.startsWith("unix://") ? socket.substring("unix://".length()) : socket;
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException(

@@ -31,11 +31,12 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     usageHelpWidth = 100,
     description = {
-      "Reads docker-filter access logs (logfmt or JSON, other lines are skipped) and writes the",
-      "smallest rules file that would have allowed every request they record, allowed, denied or",
-      "would-deny alike, and nothing else: one allow rule per Engine API route seen, with the",
-      "methods seen on it. Ids and names in paths become placeholders such as {container}.",
-      "The output is a config file: use it with --config, or paste its rules into a policy.",
+      "Writes the smallest rules file that allows what access logs record.",
+      "It reads docker-filter access logs (logfmt or JSON, other lines are skipped) and allows",
+      "every request they record, allowed, denied or would-deny alike, and nothing else: one",
+      "allow rule per Engine API route seen, with the methods seen on it. Ids and names in paths",
+      "become placeholders such as {container}. The output is a config file: use it with",
+      "--config, or paste its rules into a policy.",
       ""
     },
     footer = {

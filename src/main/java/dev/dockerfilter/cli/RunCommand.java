@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -51,9 +52,11 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Every option can also be set with an environment variable DOCKER_FILTER_<NAME>,",
-      "e.g. DOCKER_FILTER_SOCKET_MODE=0660 or DOCKER_FILTER_LISTEN=unix:///a.sock,tcp://127.0.0.1:2375,",
-      "and in a --config file under its name (socket-mode: \"0660\"). A flag wins over its",
-      "variable, which wins over the file. Durations: 500ms, 10s, 2m, 1h.",
+      "e.g. DOCKER_FILTER_SOCKET_MODE=0660 or",
+      "DOCKER_FILTER_LISTEN=unix:///a.sock,tcp://127.0.0.1:2375. All but --config, --preset,",
+      "--listen, --audit and --admin-listen can also go in a --config file under their names",
+      "(socket-mode: \"0660\"); a file lists its listeners under listeners:. A flag wins over",
+      "its variable, which wins over the file. Durations: 500ms, 10s, 2m, 1h.",
       "",
       "Exit codes:",
       "  0  clean shutdown after SIGTERM or SIGINT",
@@ -63,6 +66,9 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  /** The "others" write bit of a file mode (S_IWOTH). */
+  private static final int OTHERS_WRITE = 0002;
 
   @Spec CommandSpec spec;
 
@@ -236,6 +242,7 @@ final class RunCommand implements Callable<Integer> {
         configuration.logFormat().equals("json") ? LogFormat.JSON : LogFormat.LOGFMT,
         configuration.logLevel());
     logPolicies(configuration);
+    warnIfSocketsAreOpenToEveryone(configuration.proxy());
 
     // Before the listeners exist: a SIGHUP that came before the handler would stop the JVM.
     AtomicReference<ProxyServer> running = new AtomicReference<>();
@@ -346,6 +353,28 @@ final class RunCommand implements Callable<Integer> {
         .setMessage("configuration")
         .addKeyValue("source", configuration.policySource())
         .addKeyValue("policies", String.join(",", configuration.policies().keySet()))
+        .log();
+  }
+
+  /**
+   * Warns, as for a TCP listener beyond loopback, when the socket mode lets "others" write: to
+   * connect(2) to a unix socket a process needs write permission on its file, so with 0666 or 0777
+   * every local user can reach the Docker API through the proxy.
+   */
+  static void warnIfSocketsAreOpenToEveryone(ProxyConfig config) {
+    int mode = config.socketFile().mode();
+    List<String> sockets =
+        config.listeners().stream()
+            .filter(endpoint -> endpoint instanceof Endpoint.Unix)
+            .map(Endpoint::uri)
+            .toList();
+    if ((mode & OTHERS_WRITE) == 0 || sockets.isEmpty()) {
+      return;
+    }
+    LOG.atWarn()
+        .setMessage("socket files open to every local user: any of them can reach the Docker API")
+        .addKeyValue("socket_mode", String.format(Locale.ROOT, "%04o", mode))
+        .addKeyValue("listeners", String.join(",", sockets))
         .log();
   }
 

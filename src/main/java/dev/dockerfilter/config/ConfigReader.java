@@ -8,6 +8,7 @@ import dev.dockerfilter.config.YamlTree.Scalar;
 import dev.dockerfilter.config.YamlTree.Sequence;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Reads the nodes of one config file, failing with the file, line and key of a problem. */
 final class ConfigReader {
@@ -44,8 +45,17 @@ final class ConfigReader {
 
   /** Fails at the first key of MAPPING that is not in ALLOWED, suggesting the nearest. */
   void checkKeys(Mapping mapping, String prefix, List<String> allowed) {
+    checkKeys(mapping, prefix, allowed, Map.of());
+  }
+
+  /**
+   * As {@link #checkKeys(Mapping, String, List)}; HINTS add a sentence after the suggestion for a
+   * key that is a known mistake, e.g. {@code listen} where the file wants {@code listeners}.
+   */
+  void checkKeys(Mapping mapping, String prefix, List<String> allowed, Map<String, String> hints) {
     for (Entry entry : mapping.entries().values()) {
       if (!allowed.contains(entry.key())) {
+        String hint = hints.getOrDefault(entry.key(), "");
         throw fail(
             entry.keyLocation(),
             prefix + entry.key(),
@@ -54,6 +64,7 @@ final class ConfigReader {
                 + "' (expected one of: "
                 + String.join(", ", allowed)
                 + Suggestions.didYouMean(entry.key(), allowed)
+                + (hint.isEmpty() ? "" : " " + hint)
                 + ")");
       }
     }

@@ -22,11 +22,13 @@ import java.util.Optional;
  * validated, and turned into listener plans.
  *
  * <p>Each scalar setting comes from the first of: its flag, its {@code DOCKER_FILTER_*} variable,
- * the config file, the default. Listeners come from {@code --listen} (or its variable) if given,
- * else from the file's {@code listeners:}, else the default unix socket. The policy of a listener
- * given by {@code --listen} is {@code --preset} if given, else the file's {@code main} policy, else
- * the policy built from Tecnativa's variables when one is set, else {@code read-only}. {@code
- * --preset} also replaces the policy of every file listener (its per-client rules stay).
+ * the config file, the default; the upstream and the log level also read Tecnativa's {@code
+ * SOCKET_PATH} and {@code LOG_LEVEL} before the default, whatever decides the policy. Listeners
+ * come from {@code --listen} (or its variable) if given, else from the file's {@code listeners:},
+ * else the default unix socket. The policy of a listener given by {@code --listen} is {@code
+ * --preset} if given, else the file's {@code main} policy, else the policy built from Tecnativa's
+ * variables when one is set, else {@code read-only}. {@code --preset} also replaces the policy of
+ * every file listener (its per-client rules stay).
  *
  * @param proxy the validated settings the proxy and its listeners need
  * @param listeners one plan per listener, in the order of {@code proxy.listeners()}
@@ -224,22 +226,27 @@ public record Configuration(
       }
     }
 
-    /** Flag or variable, then file, then Tecnativa's SOCKET_PATH, DOCKER_HOST, the default. */
+    /**
+     * Flag or variable, then file, then Tecnativa's SOCKET_PATH, DOCKER_HOST, the default.
+     * SOCKET_PATH counts whether or not Tecnativa's policy variables do: it names the engine, not
+     * what clients may do, so --config and --preset leave it alone.
+     */
     private String upstream() {
       Optional<String> given = given(Setting.UPSTREAM);
       if (given.isPresent()) {
         return given.get();
       }
-      Optional<String> socketPath = tecnativa().flatMap(env -> TecnativaEnv.upstream(env));
+      Optional<String> socketPath = TecnativaEnv.upstream(sources.environment());
       return socketPath.orElseGet(() -> defaultUpstream(sources.environment()));
     }
 
+    /** Flag or variable, then file, then Tecnativa's LOG_LEVEL (always, as SOCKET_PATH), info. */
     private String logLevel() {
       Optional<String> given = given(Setting.LOG_LEVEL);
       if (given.isPresent()) {
         return given.get().toLowerCase(Locale.ROOT);
       }
-      return tecnativa().flatMap(TecnativaEnv::logLevel).orElse(Setting.LOG_LEVEL.defaultValue());
+      return TecnativaEnv.logLevel(sources.environment()).orElse(Setting.LOG_LEVEL.defaultValue());
     }
 
     private Endpoint tecnativaListenRewrite(Endpoint endpoint) {

@@ -17,7 +17,10 @@ public sealed interface Endpoint permits Endpoint.Unix, Endpoint.Tcp {
   /** The longest unix socket path Linux accepts: sun_path is 108 bytes with its final NUL. */
   int MAX_UNIX_PATH_BYTES = 107;
 
-  /** Prints the endpoint back as a URI that {@link #parse} accepts. */
+  /**
+   * Prints the endpoint back as a URI that {@link #parse} accepts; {@code toString()} gives the
+   * same, so that a list of endpoints in a message reads {@code [unix:///a.sock, tcp://…]}.
+   */
   String uri();
 
   /** A unix socket file. */
@@ -44,6 +47,12 @@ public sealed interface Endpoint permits Endpoint.Unix, Endpoint.Tcp {
     public String uri() {
       return "unix://" + path;
     }
+
+    /** The URI, as every message and log line shows an endpoint. */
+    @Override
+    public String toString() {
+      return uri();
+    }
   }
 
   /** A TCP address; {@code host} is a literal address or a name, without brackets. */
@@ -66,6 +75,12 @@ public sealed interface Endpoint permits Endpoint.Unix, Endpoint.Tcp {
     @Override
     public String uri() {
       return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** The URI, as every message and log line shows an endpoint. */
+    @Override
+    public String toString() {
+      return uri();
     }
   }
 

@@ -18,6 +18,12 @@ import java.util.Map;
 final class FileReader {
   private static final List<String> POLICY_KEYS = List.of("extends", "rules");
 
+  // --listen has no key of its own in a file: listeners are a list, each with its own policy.
+  private static final Map<String, String> TOP_HINTS =
+      Map.of(
+          Setting.LISTEN.key(),
+          "The file gives listeners as a list: listeners: [{listen: unix:///path}]");
+
   private final ConfigReader reader;
 
   FileReader(ConfigReader reader) {
@@ -27,7 +33,7 @@ final class FileReader {
   ConfigFile read(Node root) {
     // upstream: …, idle-timeout: …, unknown keys refused
     Mapping top = reader.mapping(root, "(top level)");
-    reader.checkKeys(top, "", topKeys());
+    reader.checkKeys(top, "", topKeys(), TOP_HINTS);
     Map<Setting, Located> settings = settings(top);
 
     // extends/rules at the top ("main"), then policies: {…}

@@ -6,9 +6,15 @@ import java.util.List;
 final class Suggestions {
   private static final int MAX_DISTANCE = 2;
 
+  /** The shortest word taken for the start of a longer choice, e.g. {@code ext} for extends. */
+  private static final int MIN_PREFIX = 3;
+
   private Suggestions() {}
 
-  /** {@code "; did you mean 'upstream'?"} for {@code upsteam}, or "" when nothing is close. */
+  /**
+   * {@code "; did you mean 'upstream'?"} for {@code upsteam}, or for {@code listen} the one choice
+   * that starts with it ({@code listeners}); "" when nothing is close.
+   */
   static String didYouMean(String given, List<String> choices) {
     String best = null;
     int bestDistance = MAX_DISTANCE + 1;
@@ -19,7 +25,19 @@ final class Suggestions {
         bestDistance = distance;
       }
     }
+    if (best == null) {
+      best = onlyChoiceStartingWith(given, choices);
+    }
     return best == null ? "" : "; did you mean '" + best + "'?";
+  }
+
+  /** The one choice that GIVEN begins, e.g. {@code listeners} for {@code listen}; else null. */
+  private static String onlyChoiceStartingWith(String given, List<String> choices) {
+    if (given.length() < MIN_PREFIX) {
+      return null;
+    }
+    List<String> longer = choices.stream().filter(choice -> choice.startsWith(given)).toList();
+    return longer.size() == 1 ? longer.get(0) : null;
   }
 
   /** Levenshtein distance: insertions, deletions and substitutions of one character. */

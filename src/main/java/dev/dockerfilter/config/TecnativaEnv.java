@@ -4,6 +4,7 @@ import dev.dockerfilter.policy.EngineRoutes;
 import dev.dockerfilter.policy.EngineRoutes.Route;
 import dev.dockerfilter.policy.PathTemplate;
 import dev.dockerfilter.policy.Policy;
+import dev.dockerfilter.policy.Presets;
 import dev.dockerfilter.policy.Rule;
 import dev.dockerfilter.policy.RuleListPolicy;
 import dev.dockerfilter.policy.Verdict;
@@ -208,6 +209,17 @@ final class TecnativaEnv {
         String note = variable + "=1" + (post ? ", POST=1" : "");
         rules.add(ruleFor(route, methods, note));
       }
+    }
+    if (variable.equals("CONTAINERS")) {
+      // docker inspect IMAGE without --type asks container inspect first, as in the presets.
+      rules.add(
+          rule(
+              "env-containers-image-json",
+              Verdict.ALLOW,
+              READ_METHODS,
+              "/containers/{image}/json",
+              false,
+              "CONTAINERS=1; " + Presets.CONTAINER_INSPECT_REF_NOTE));
     }
     if (variable.equals("EXEC") && post) {
       // Creating an exec lives under /containers, but it is half of running a command.

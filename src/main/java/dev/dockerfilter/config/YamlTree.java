@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML document read into plain nodes that remember where they were written, so that every error
@@ -109,13 +111,36 @@ final class YamlTree {
       }
       return root;
     } catch (JsonProcessingException e) {
-      JsonLocation where = e.getLocation();
-      throw new YamlException(
-          "YAML syntax: " + e.getOriginalMessage().strip().replace('\n', ' '),
-          where == null ? new Location(1, 1) : Location.of(where));
+      throw syntaxError(e);
     } catch (IOException e) {
       throw new YamlException("cannot read YAML: " + e.getMessage(), new Location(1, 1));
     }
+  }
+
+  /**
+   * A syntax error at the YAML scanner's own position of the problem when it gives one: Jackson's
+   * is that of the last good token, which for a TAB that starts line 2 is the end of line 1.
+   */
+  private static YamlException syntaxError(JsonProcessingException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof MarkedYAMLException marked
+          && marked.getProblemMark() != null
+          && marked.getProblem() != null) {
+        Mark mark = marked.getProblemMark();
+        String context = marked.getContext() == null ? "" : marked.getContext() + ": ";
+        return new YamlException(
+            "YAML syntax: " + oneLine(context + marked.getProblem()),
+            new Location(mark.getLine() + 1, mark.getColumn() + 1));
+      }
+    }
+    JsonLocation where = e.getLocation();
+    return new YamlException(
+        "YAML syntax: " + oneLine(e.getOriginalMessage()),
+        where == null ? new Location(1, 1) : Location.of(where));
+  }
+
+  private static String oneLine(String message) {
+    return message.strip().replace('\n', ' ');
   }
 
   private Node node(JsonToken token) throws IOException, YamlException {

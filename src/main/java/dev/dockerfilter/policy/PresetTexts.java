@@ -2,7 +2,8 @@ package dev.dockerfilter.policy;
 
 /**
  * The rules of the presets other than read-only, in rule syntax. docs/policy.md says, for each
- * rule, which call of the client needs it.
+ * rule, which call of the client needs it. A line that ends in a backslash goes on on the next one:
+ * a rule is always one line.
  */
 final class PresetTexts {
 
@@ -13,6 +14,8 @@ final class PresetTexts {
       allow GET,HEAD /version id=allow-version -- ServerVersion when the provider connects
       allow GET,HEAD /containers/json id=allow-container-list -- every container, all=1
       allow GET,HEAD /containers/{container}/json id=allow-container-inspect -- labels and addresses
+      allow GET,HEAD /containers/{image}/json id=allow-container-inspect-ref \
+      -- docker inspect IMAGE asks for a container first and needs the engine's 404 to try the image
       allow GET,HEAD /events id=allow-events -- start, die and health_status trigger a refresh
       allow GET,HEAD /services id=allow-service-list -- swarm provider: the services
       allow GET,HEAD /tasks id=allow-task-list -- swarm provider: the running tasks of a service
@@ -29,6 +32,8 @@ final class PresetTexts {
       allow GET,HEAD /events id=allow-events -- container lifecycle for autodiscovery
       allow GET,HEAD /containers/json id=allow-container-list -- containers and their labels
       allow GET,HEAD /containers/{container}/json id=allow-container-inspect -- tags and health
+      allow GET,HEAD /containers/{image}/json id=allow-container-inspect-ref \
+      -- docker inspect IMAGE asks for a container first and needs the engine's 404 to try the image
       allow GET /containers/{container}/stats if stream=false id=allow-container-stats -- one-shot
       allow GET,HEAD /containers/{container}/logs id=allow-container-logs -- the logs agent
       allow GET,HEAD /containers/{container}/top id=allow-container-top -- process collection
@@ -48,6 +53,8 @@ final class PresetTexts {
       allow GET,HEAD /system/df id=allow-system-df -- disk usage view
       allow GET,HEAD /containers/json id=allow-container-list -- container list, all=true
       allow GET,HEAD /containers/{container}/json id=allow-container-inspect -- status and health
+      allow GET,HEAD /containers/{image}/json id=allow-container-inspect-ref \
+      -- docker inspect IMAGE asks for a container first and needs the engine's 404 to try the image
       allow GET /containers/{container}/stats if stream=false id=allow-container-stats -- a poll
       allow GET,HEAD /containers/{container}/logs id=allow-container-logs -- log views, followed too
       allow GET,HEAD /containers/{container}/top id=allow-container-top -- process view
@@ -76,6 +83,8 @@ final class PresetTexts {
       allow GET,HEAD /events id=allow-events -- container lifecycle counters
       allow GET,HEAD /containers/json id=allow-container-list -- containers to scrape
       allow GET,HEAD /containers/{container}/json id=allow-container-inspect -- labels and state
+      allow GET,HEAD /containers/{image}/json id=allow-container-inspect-ref \
+      -- docker inspect IMAGE asks for a container first and needs the engine's 404 to try the image
       allow GET,HEAD /containers/{container}/stats id=allow-container-stats -- resource usage
       """;
 
@@ -89,6 +98,8 @@ final class PresetTexts {
       allow GET,HEAD /version id=allow-version -- engine version
       allow GET,HEAD /containers/json id=allow-container-list -- containers to watch
       allow GET,HEAD /containers/{container}/json id=allow-container-inspect -- config to recreate
+      allow GET,HEAD /containers/{image}/json id=allow-container-inspect-ref \
+      -- docker inspect IMAGE asks for a container first and needs the engine's 404 to try the image
       allow GET,HEAD /images/{image}/json id=allow-image-inspect -- is the pulled image newer
       allow POST /images/create if fromImage=* and !fromSrc id=allow-image-pull -- pull by name only
       allow POST /containers/{container}/kill id=allow-container-kill -- stop with its stop signal

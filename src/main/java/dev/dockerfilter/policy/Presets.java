@@ -20,6 +20,10 @@ public final class Presets {
 
   private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
 
+  /** The note of the rule that lets an image reference reach container inspect. */
+  public static final String CONTAINER_INSPECT_REF_NOTE =
+      "docker inspect IMAGE asks for a container first and needs the engine's 404 to try the image";
+
   // Explicit denials come first so that a reader sees what the read-only default refuses on
   // purpose, and so that no allow rule below can ever shadow them. Their placeholders are broad
   // ({any}) wherever the engine routes a single segment: a malformed name still gets the reason.
@@ -83,6 +87,15 @@ public final class Presets {
               "allow-container-inspect",
               "/containers/{container}/json",
               "container details; note that Config.Env often holds secrets"),
+          // `docker inspect NAME` without --type asks container inspect first and tries the image
+          // only after the engine's 404. The engine routes /containers/{name:.*}/json, so a name
+          // with '/' or ':' ("localtest/busybox:latest", "sha256:4c01…") reaches container
+          // inspect and finds no container there, unless it is a legacy link alias ("web/db"),
+          // whose answer is a container inspect like any other (--redact rewrites it too).
+          allow(
+              "allow-container-inspect-ref",
+              "/containers/{image}/json",
+              CONTAINER_INSPECT_REF_NOTE),
           allow("allow-container-logs", "/containers/{container}/logs", "container output"),
           allow("allow-container-top", "/containers/{container}/top", "container processes"),
           allow("allow-container-stats", "/containers/{container}/stats", "resource usage"),

@@ -82,7 +82,7 @@ class CheckConfigCommandTest {
                 + "\n"
                 + "policy read-only (")
         .contains(
-            "\npolicy agents (8 rules, first match wins, anything else denied)\n"
+            "\npolicy agents (9 rules, first match wins, anything else denied)\n"
                 + "  allow GET /info id=info -- the agent's host check\n"
                 + "  allow GET,HEAD /_ping id=allow-ping -- API version negotiation\n");
   }

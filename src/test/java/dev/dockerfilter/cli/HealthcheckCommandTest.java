@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,6 +52,35 @@ class HealthcheckCommandTest {
   void takesTheFirstUnixListenerFromTheEnvironment(String listen, String socket) {
     assertThat(HealthcheckCommand.defaultSocket(Map.of("DOCKER_FILTER_LISTEN", listen)))
         .isEqualTo(socket);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          --timeout abc                    | --timeout: invalid duration: 'abc'
+          --timeout 0                      | --timeout: must be positive: '0'
+          --socket tcp://127.0.0.1:2375    | --socket: not a unix socket: 'tcp://127.0.0.1:2375'
+          --socket run/docker-filter.sock  | --socket: socket path is not absolute
+          --sockte=/run/a.sock             | Unknown option: '--sockte=/run/a.sock'
+          """)
+  void exitsTwoOnBadUsageWithoutCallingTheProxyUnhealthy(String args, String message) {
+    Commands run = Commands.run(("healthcheck " + args).split(" "));
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).startsWith("docker-filter: " + message).doesNotContain("unhealthy");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void exitsOneWhenNoProxyAnswers(@TempDir Path dir) {
+    Commands run =
+        Commands.run(
+            "healthcheck", "--socket", "unix://" + dir.resolve("none.sock"), "--timeout", "1s");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("unhealthy: GET /_ping on " + dir.resolve("none.sock"));
   }
 
   private static String judge(String response) {

@@ -140,6 +140,13 @@ class ConfigFileTest {
             "2:1: key given twice: 'upstream' (first at line 1; keep one)"),
         broken("- a\n", "1:1: (top level): expected a mapping of keys, got a list"),
         broken("a: b: c\n", "1:5: YAML syntax: mapping values are not allowed here"),
+        // A TAB is named where it is, not at the end of the token before it.
+        broken(
+            "upstream: unix:///x.sock\n\tidle-timeout: 10s\n",
+            "2:1: YAML syntax: while scanning for the next token: found character '\\t(TAB)'"),
+        broken(
+            "listeners:\n  - listen: unix:///a.sock\n\t  policy: traefik\n",
+            "3:1: YAML syntax: while scanning for the next token: found character '\\t(TAB)'"),
         broken(
             "a: 1\n---\nb: 2\n",
             "3:1: more than one YAML document in the file: '---' (expected a single document)"),
@@ -183,6 +190,10 @@ class ConfigFileTest {
         broken(
             "rules: []\npolicies:\n  main:\n    rules: []\n",
             "3:3: policies.main: policy defined twice: 'main'"),
+        broken(
+            "policies:\n  a:\n    ext: read-only\n",
+            "3:5: policies.a.ext: unknown key: 'ext' (expected one of: extends, rules; did you"
+                + " mean 'extends'?)"),
         broken(
             "policies:\n  a:\n    rule: []\n",
             "3:5: policies.a.rule: unknown key: 'rule' (expected one of: extends, rules; did you"
@@ -250,6 +261,17 @@ class ConfigFileTest {
     assertThatThrownBy(() -> parse(text))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("/etc/docker-filter.yaml:" + message);
+  }
+
+  @Test
+  void pointsAListenKeyToTheListenersList() {
+    // --listen is a flag; a file gives its listeners as a list, each with its own policy.
+    assertThatThrownBy(() -> parse("listen: unix:///a.sock\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("/etc/docker-filter.yaml:1:1: listen: unknown key: 'listen'")
+        .hasMessageEndingWith(
+            ", listeners; did you mean 'listeners'? The file gives listeners as a list:"
+                + " listeners: [{listen: unix:///path}])");
   }
 
   @Test

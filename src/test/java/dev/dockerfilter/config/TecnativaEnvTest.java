@@ -9,15 +9,21 @@ import dev.dockerfilter.policy.Policy;
 import dev.dockerfilter.policy.PolicyRequest;
 import dev.dockerfilter.policy.Rule;
 import dev.dockerfilter.policy.RuleListPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The migration table of docs/policy.md, row by row, on the policy the variables produce. */
 class TecnativaEnvTest {
+
+  @TempDir Path dir;
 
   /**
    * One row per variable set and request: allow or deny, then the deciding rule id or, when no rule
@@ -43,6 +49,9 @@ class TecnativaEnvTest {
           CONTAINERS=1                     | GET    | /containers/app/logs      | allow | env-containers-container-logs
           CONTAINERS=1                     | GET    | /containers/app/stats     | allow | env-containers-container-stats
           CONTAINERS=1                     | GET    | /containers/app/top       | allow | env-containers-container-top
+          CONTAINERS=1                     | GET    | /containers/localtest/busybox:latest/json | allow | env-containers-image-json
+          CONTAINERS=1 POST=1              | POST   | /containers/localtest/busybox/json | deny | method-not-allowed
+          CONTAINERS=0                     | GET    | /containers/localtest/busybox/json | deny | no-rule-for-path
           CONTAINERS=1                     | GET    | /containers/app/archive   | deny  | env-no-archive
           CONTAINERS=1                     | HEAD   | /containers/app/archive   | deny  | env-no-archive
           CONTAINERS=1                     | GET    | /containers/app/export    | deny  | env-no-export
@@ -174,11 +183,8 @@ class TecnativaEnvTest {
 
     assertThat(tecnativa.policies()).containsOnlyKeys("tecnativa-env");
     assertThat(tecnativa.policySource()).isEqualTo("Tecnativa variables (CONTAINERS=1)");
-    assertThat(tecnativa.proxy().upstream().uri()).isEqualTo("unix:///run/engine.sock");
     assertThat(preset.policies()).containsOnlyKeys("read-only");
-    assertThat(preset.proxy().upstream().uri()).isEqualTo("unix:///var/run/docker.sock");
     assertThat(neither.policies()).containsOnlyKeys("read-only");
-    assertThat(neither.proxy().upstream().uri()).isEqualTo("unix:///var/run/docker.sock");
     assertThat(
             tecnativa.listeners().get(0).selector().select(new Peer.Unknown()).orElseThrow().name())
         .isEqualTo("tecnativa-env");
@@ -203,6 +209,55 @@ class TecnativaEnvTest {
 
     assertThat(configuration.proxy().listeners().get(0).uri()).isEqualTo(listener);
     assertThat(configuration.logLevel()).isEqualTo(level);
+  }
+
+  /**
+   * SOCKET_PATH and LOG_LEVEL name the engine and the log level, not a policy: they count whatever
+   * chooses the policy, below the flags, their variables and the config file.
+   */
+  @ParameterizedTest(name = "{0} with {1}, file {2} -> {3} {4}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CONTAINERS=1 | ''        | ''                                    | unix:///a.sock | warn
+          ''           | ''        | ''                                    | unix:///a.sock | warn
+          ''           | read-only | ''                                    | unix:///a.sock | warn
+          CONTAINERS=1 | traefik   | ''                                    | unix:///a.sock | warn
+          ''           | ''        | 'extends: read-only'                  | unix:///a.sock | warn
+          ''           | ''        | 'upstream: unix:///f.sock'            | unix:///f.sock | warn
+          ''           | ''        | 'log-level: error'                    | unix:///a.sock | error
+          """)
+  void readsSocketPathAndLogLevelWhateverChoosesThePolicy(
+      String variables, String preset, String file, String upstream, String level)
+      throws IOException {
+    Map<String, String> env = environment(variables + " SOCKET_PATH=/a.sock LOG_LEVEL=warning");
+    String configFile = "";
+    if (!file.isEmpty()) {
+      Path path = Files.writeString(dir.resolve("docker-filter.yaml"), file + "\n");
+      configFile = path.toString();
+    }
+
+    Configuration configuration =
+        Configuration.resolve(new Sources(Map.of(), configFile, preset, false, env));
+
+    assertThat(configuration.proxy().upstream().uri()).isEqualTo(upstream);
+    assertThat(configuration.logLevel()).isEqualTo(level);
+  }
+
+  @Test
+  void refusesALogLevelItCannotReadWithoutPolicyVariablesToo() {
+    Map<String, String> env = Map.of("LOG_LEVEL", "trace");
+
+    assertThatThrownBy(() -> Configuration.resolve(new Sources(Map.of(), "", "", false, env)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("LOG_LEVEL: unknown level: 'trace'");
+    assertThat(
+            Configuration.resolve(
+                    new Sources(Map.of(Setting.LOG_LEVEL, "debug"), "", "", false, env))
+                .logLevel())
+        .as("a level given our way wins, and LOG_LEVEL is not read")
+        .isEqualTo("debug");
   }
 
   @Test

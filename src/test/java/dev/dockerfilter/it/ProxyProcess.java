@@ -293,8 +293,10 @@ final class ProxyProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(output.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      // Settings from the developer's shell must not reach the proxy under test.
+      // Settings from the developer's shell must not reach the proxy under test; Tecnativa's
+      // SOCKET_PATH and LOG_LEVEL count whatever the policy.
       builder.environment().keySet().removeIf(n -> n.startsWith("DOCKER_"));
+      builder.environment().keySet().removeAll(List.of("SOCKET_PATH", "LOG_LEVEL"));
       builder.environment().putAll(environment);
       return new ProxyProcess(builder.start(), dir, output, listens.get(0), command);
     }

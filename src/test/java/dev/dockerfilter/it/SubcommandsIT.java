@@ -21,7 +21,7 @@ class SubcommandsIT {
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output())
         .contains("configuration is valid (policies from preset exporter)")
-        .contains("policy exporter (7 rules, first match wins, anything else denied)")
+        .contains("policy exporter (8 rules, first match wins, anything else denied)")
         .contains(
             "  allow GET,HEAD /containers/{container}/stats id=allow-container-stats -- resource"
                 + " usage\n");

@@ -2,6 +2,7 @@ package dev.dockerfilter.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,6 +18,25 @@ class PresetsTest {
     }
     assertThat(Presets.byName("nope")).isEmpty();
     assertThat(Presets.byName("read-only")).contains(Presets.readOnly());
+  }
+
+  @Test
+  void letsAnImageReferenceReachContainerInspectWhereverContainerInspectIsAllowed() {
+    // docker inspect IMAGE asks for a container first and tries the image only after a 404.
+    for (String name : Presets.names()) {
+      List<Rule> rules = Presets.byName(name).orElseThrow().rules();
+      List<String> ids = rules.stream().map(Rule::id).toList();
+      int inspect = ids.indexOf("allow-container-inspect");
+      assertThat(inspect).as("%s allows container inspect", name).isNotNegative();
+
+      Rule byReference = rules.get(inspect + 1);
+      assertThat(byReference.format())
+          .as(name)
+          .isEqualTo(
+              "allow GET,HEAD /containers/{image}/json id=allow-container-inspect-ref -- docker"
+                  + " inspect IMAGE asks for a container first and needs the engine's 404 to try"
+                  + " the image");
+    }
   }
 
   /**
@@ -35,6 +55,7 @@ class PresetsTest {
           traefik   | GET    | /version                       | ""                    | allow-version
           traefik   | GET    | /containers/json               | all=1                 | allow-container-list
           traefik   | GET    | /containers/web-1/json         | ""                    | allow-container-inspect
+          traefik   | GET    | /containers/localtest/busybox:latest/json | ""         | allow-container-inspect-ref
           traefik   | GET    | /events                        | filters=%7B%7D        | allow-events
           traefik   | GET    | /services                      | ""                    | allow-service-list
           traefik   | GET    | /tasks                         | filters=%7B%7D        | allow-task-list
@@ -49,6 +70,7 @@ class PresetsTest {
           # datadog: the check, autodiscovery, logs, processes
           datadog   | GET    | /info                          | ""                    | allow-info
           datadog   | GET    | /containers/json               | size=true             | allow-container-list
+          datadog   | GET    | /containers/sha256:4c01db0b339c/json | ""              | allow-container-inspect-ref
           datadog   | GET    | /containers/abc/stats          | stream=0&one-shot=1   | allow-container-stats
           datadog   | GET    | /containers/abc/stats          | stream=1              | query-not-allowed
           datadog   | GET    | /containers/abc/stats          | ""                    | query-not-allowed
@@ -62,6 +84,7 @@ class PresetsTest {
           datadog   | POST   | /containers/abc/exec           | ""                    | no-rule-for-path
           # dashboard: Homepage and Portainer, read-only
           dashboard | GET    | /containers/json               | all=true              | allow-container-list
+          dashboard | HEAD   | /containers/localtest/busybox/json | ""                | allow-container-inspect-ref
           dashboard | GET    | /containers/homepage/stats     | stream=false          | allow-container-stats
           dashboard | GET    | /containers/homepage/stats     | stream=true           | query-not-allowed
           dashboard | GET    | /containers/homepage/logs      | follow=true&tail=100  | allow-container-logs
@@ -76,6 +99,7 @@ class PresetsTest {
           dashboard | POST   | /containers/abc/exec           | ""                    | no-rule-for-path
           # exporter: containers, stats, engine, events
           exporter  | GET    | /containers/json               | ""                    | allow-container-list
+          exporter  | GET    | /containers/plain:v1/json      | ""                    | allow-container-inspect-ref
           exporter  | GET    | /containers/abc/stats          | stream=1              | allow-container-stats
           exporter  | GET    | /containers/abc/stats          | stream=0              | allow-container-stats
           exporter  | GET    | /info                          | ""                    | allow-info
@@ -84,6 +108,8 @@ class PresetsTest {
           exporter  | GET    | /images/json                   | ""                    | no-rule-for-path
           # updater: reads, pulls by name, recreate
           updater   | GET    | /containers/json               | filters=%7B%7D        | allow-container-list
+          updater   | GET    | /containers/localtest/busybox/json | ""                | allow-container-inspect-ref
+          updater   | POST   | /containers/localtest/busybox/json | ""                | method-not-allowed
           updater   | GET    | /images/localtest/busybox:latest/json | ""             | allow-image-inspect
           updater   | POST   | /images/create                 | fromImage=busybox&tag=latest | allow-image-pull
           updater   | POST   | /images/create                 | fromImage=reg.example%3A5000%2Fapp&tag=1 | allow-image-pull

@@ -45,6 +45,21 @@ class ReadOnlyPolicyTest {
           GET    | /containers/json/json                          |                        | ALLOW | allow-container-inspect
           GET    | /containers/export/json                        |                        | ALLOW | allow-container-inspect
           GET    | /containers/archive/json                       |                        | ALLOW | allow-container-inspect
+
+          # docker inspect IMAGE asks container inspect first: an image reference must get the
+          # engine's 404 (or, for a legacy link alias such as web/db, the linked container)
+          GET    | /containers/localtest/busybox/json             |                        | ALLOW | allow-container-inspect-ref
+          HEAD   | /containers/localtest/busybox:latest/json      |                        | ALLOW | allow-container-inspect-ref
+          GET    | /containers/plain:v1/json                      |                        | ALLOW | allow-container-inspect-ref
+          GET    | /containers/reg.example:5000/team/app:1.2/json |                        | ALLOW | allow-container-inspect-ref
+          GET    | /containers/sha256:4c01db0b339c4c01db0b339c4c01db0b339c4c01db0b339c4c01db0b339c4c01/json | | ALLOW | allow-container-inspect-ref
+          GET    | /containers/alpine@sha256:4c01db0b339c4c01db0b339c4c01db0b339c4c01db0b339c4c01db0b339c4c01/json | | ALLOW | allow-container-inspect-ref
+          GET    | /containers/web/db/json                        |                        | ALLOW | allow-container-inspect-ref
+          POST   | /containers/localtest/busybox/json             |                        | DENY  | method-not-allowed
+          GET    | /containers/localtest/busybox/logs             |                        | DENY  | no-rule-for-path
+          GET    | /containers/localtest/busybox:latest/export    |                        | DENY  | no-rule-for-path
+          GET    | /containers/a:b/c/json                         |                        | DENY  | no-rule-for-path
+          GET    | /containers/web/_db/json                       |                        | DENY  | no-rule-for-path
           GET    | /containers/my_app.web-1/logs                  | ?follow=1&stdout=1     | ALLOW | allow-container-logs
           HEAD   | /containers/my_app.web-1/logs                  |                        | ALLOW | allow-container-logs
           GET    | /containers/4c01db0b339c/top                   | ?ps_args=aux           | ALLOW | allow-container-top
@@ -180,7 +195,6 @@ class ReadOnlyPolicyTest {
           GET    | /Containers/json                               |                        | DENY  | no-rule-for-path
           GET    | /containers/JSON                               |                        | DENY  | no-rule-for-path
           GET    | /containers/abc/JSON                           |                        | DENY  | no-rule-for-path
-          GET    | /containers/a/b/json                           |                        | DENY  | no-rule-for-path
           GET    | /containers/_hidden/json                       |                        | DENY  | no-rule-for-path
           GET    | /containers/a b/json                           |                        | DENY  | no-rule-for-path
           GET    | /containers/json/x                             |                        | DENY  | no-rule-for-path
@@ -249,7 +263,7 @@ class ReadOnlyPolicyTest {
           rule.path()
               .toString()
               .replace("{container}", "abc")
-              .replace("{image}", "busybox")
+              .replace("{image}", "localtest/busybox:latest")
               .replace("{plugin}", "vieux/sshfs")
               .replace("{name}", "abc")
               .replace("{any}", "abc");
