@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Standard output behind a memory buffer that only a background thread writes out, every {@link
- * #FLUSH_INTERVAL} or at once when {@link #flush} asks for it.
+ * #FLUSH_INTERVAL}, or at once when {@link #flush} asks for it or the buffer is half full.
  *
  * <p>Two reasons. Under load, writing each access line with its own system call cost about a
  * quarter of the proxy's CPU time; in batches it costs little. And the threads that serve clients
@@ -29,7 +29,7 @@ final class StdoutBuffer extends OutputStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(StdoutBuffer.class);
   private static final StdoutBuffer INSTANCE =
-      new StdoutBuffer(new FileOutputStream(FileDescriptor.out), BUFFER_BYTES);
+      new StdoutBuffer(new FileOutputStream(FileDescriptor.out), BUFFER_BYTES, FLUSH_INTERVAL);
 
   static {
     // An exit that does not go through the proxy's own stop still writes the last lines.
@@ -39,6 +39,7 @@ final class StdoutBuffer extends OutputStream {
   }
 
   private final OutputStream out;
+  private final long intervalMillis;
   private final AtomicLong dropped = new AtomicLong();
 
   /** Guarded by this. Lines waiting for the writer; swapped with {@link #spare} to write. */
@@ -49,8 +50,9 @@ final class StdoutBuffer extends OutputStream {
   private boolean wanted;
   private boolean writing;
 
-  StdoutBuffer(OutputStream out, int capacity) {
+  StdoutBuffer(OutputStream out, int capacity, Duration interval) {
     this.out = out;
+    this.intervalMillis = interval.toMillis();
     this.pending = new byte[capacity];
     this.spare = new byte[capacity];
     Thread writer = new Thread(this::writeForever, "log-writer");
@@ -72,6 +74,10 @@ final class StdoutBuffer extends OutputStream {
     }
     System.arraycopy(bytes, offset, pending, pendingBytes, length);
     pendingBytes += length;
+    if (pendingBytes > pending.length / 2 && !wanted) {
+      // Long lines at full speed: write before the interval ends rather than drop any.
+      flush();
+    }
   }
 
   @Override
@@ -125,7 +131,7 @@ final class StdoutBuffer extends OutputStream {
       synchronized (this) {
         try {
           if (!wanted) {
-            wait(FLUSH_INTERVAL.toMillis());
+            wait(intervalMillis);
           }
         } catch (InterruptedException e) {
           return;

@@ -15,7 +15,7 @@ class StdoutBufferTest {
   @Test
   void linesGoOutWholeAndInOrderWithoutAFlush() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StdoutBuffer buffer = new StdoutBuffer(out, 1024);
+    StdoutBuffer buffer = new StdoutBuffer(out, 1024, StdoutBuffer.FLUSH_INTERVAL);
     for (int i = 0; i < 20; i++) {
       buffer.write(line(i));
     }
@@ -49,7 +49,7 @@ class StdoutBufferTest {
           }
         };
     int lineBytes = line(0).length;
-    StdoutBuffer buffer = new StdoutBuffer(stuck, 10 * lineBytes);
+    StdoutBuffer buffer = new StdoutBuffer(stuck, 10 * lineBytes, StdoutBuffer.FLUSH_INTERVAL);
     buffer.write(line(0));
     buffer.flush();
     Thread.sleep(200); // the writer takes line 0 and blocks on it
@@ -64,6 +64,24 @@ class StdoutBufferTest {
     unblock.countDown();
     buffer.drain(WAIT);
     assertThat(text(written)).isEqualTo(lines(0, 11));
+  }
+
+  @Test
+  void aBufferHalfFullIsWrittenWithoutWaitingForTheInterval() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int lineBytes = line(0).length;
+    StdoutBuffer buffer = new StdoutBuffer(out, 100 * lineBytes, Duration.ofHours(1));
+    for (int i = 0; i < 50; i++) {
+      buffer.write(line(i));
+    }
+    Thread.sleep(200);
+    assertThat(out.size()).as("half full: waits for the interval").isZero();
+    buffer.write(line(50));
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (out.size() < 51 * lineBytes && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(text(out)).isEqualTo(lines(0, 51));
   }
 
   @Test
@@ -82,7 +100,7 @@ class StdoutBufferTest {
             }
           }
         };
-    StdoutBuffer buffer = new StdoutBuffer(never, 1024);
+    StdoutBuffer buffer = new StdoutBuffer(never, 1024, StdoutBuffer.FLUSH_INTERVAL);
     buffer.write(line(1));
     long start = System.nanoTime();
     buffer.drain(Duration.ofMillis(300));
