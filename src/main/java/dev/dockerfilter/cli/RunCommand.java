@@ -174,7 +174,7 @@ final class RunCommand implements Callable<Integer> {
       names = "--shutdown-grace",
       paramLabel = "DURATION",
       defaultValue = "${env:DOCKER_FILTER_SHUTDOWN_GRACE}",
-      description = "After SIGTERM, how long open exchanges and streams may go on. Default: 10s.")
+      description = "After SIGTERM, how long open exchanges and streams may go on. Default: 5s.")
   String shutdownGrace;
 
   @Option(

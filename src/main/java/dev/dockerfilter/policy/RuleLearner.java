@@ -81,18 +81,24 @@ public final class RuleLearner {
     return new Learned(uniqueIds(rules), List.copyOf(skipped));
   }
 
-  /** A path's template: its route's, else the path itself when it is a valid template. */
+  /**
+   * A path's template: the template of the engine's route that serves this method on it, else the
+   * path itself, literally. Never another method's route: {@code GET /images/nginx} matches only
+   * {@code DELETE /images/{image}}, whose template under GET would also allow image export.
+   */
   private record Template(String text, boolean upgradeCapable) {}
 
   private static Optional<Template> templateFor(String method, String path) {
-    List<Route> matching =
-        EngineRoutes.all().stream().filter(route -> route.path().matches(path)).toList();
-    List<Route> sameMethod =
-        matching.stream().filter(route -> servesMethod(route, method)).toList();
-    List<Route> candidates = sameMethod.isEmpty() ? matching : sameMethod;
-    Optional<Route> best = candidates.stream().max(Comparator.comparingInt(RuleLearner::literals));
+    Optional<Route> best =
+        EngineRoutes.all().stream()
+            .filter(route -> route.path().matches(path) && servesMethod(route, method))
+            .max(Comparator.comparingInt(RuleLearner::literals));
     if (best.isPresent()) {
       return Optional.of(new Template(best.get().path().toString(), best.get().upgrade()));
+    }
+    if (path.indexOf('{') >= 0 || path.indexOf('}') >= 0) {
+      // "/images/{image}" sent literally would come back as a placeholder that allows far more.
+      return Optional.empty();
     }
     try {
       return Optional.of(new Template(PathTemplate.parse(path).toString(), false));

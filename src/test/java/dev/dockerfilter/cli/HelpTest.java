@@ -2,8 +2,10 @@ package dev.dockerfilter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dockerfilter.config.Setting;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Model.OptionSpec;
 
 class HelpTest {
 
@@ -31,6 +33,23 @@ class HelpTest {
       assertThat(Commands.run(command, "--help").out().lines().toList())
           .as("%s --help starts its description with the same sentence", command)
           .contains(summary);
+    }
+  }
+
+  /** Each option's "Default: …" in --help is the value the proxy really uses. */
+  @Test
+  void statesEachSettingsRealDefault() {
+    for (Setting setting : Setting.values()) {
+      OptionSpec option = Main.commandLine().getCommandSpec().findOption("--" + setting.key());
+      if (option == null || setting.defaultValue().isEmpty()) {
+        continue;
+      }
+      String description = String.join(" ", option.description());
+      if (description.contains("Default: ")) {
+        assertThat(description)
+            .as("--%s", setting.key())
+            .contains("Default: " + setting.defaultValue() + ".");
+      }
     }
   }
 }

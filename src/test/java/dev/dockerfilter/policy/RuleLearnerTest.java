@@ -87,6 +87,31 @@ class RuleLearnerTest {
             "GET /weird/a b: no route matches and the path cannot be written as a template");
   }
 
+  /**
+   * No route serves GET on /images/nginx (only DELETE's /images/{image} matches): the rule is the
+   * path itself, never DELETE's template, which under GET would allow image export and search.
+   */
+  @Test
+  void neverBorrowsTheTemplateOfAnotherMethodsRoute() {
+    Learned learned =
+        RuleLearner.learn(List.of(new Observation("GET", "/images/nginx", "", false, 403)));
+    Policy policy = RuleListPolicy.of("learned", learned.rules());
+
+    assertThat(policy.decide(new PolicyRequest("GET", "/images/nginx", "")).allowed()).isTrue();
+    for (String path : List.of("/images/localtest/busybox/get", "/images/get", "/images/search")) {
+      assertThat(policy.decide(new PolicyRequest("GET", path, "")).allowed()).as(path).isFalse();
+    }
+  }
+
+  @Test
+  void skipsAPathThatWouldReadAsAPlaceholder() {
+    Learned learned =
+        RuleLearner.learn(List.of(new Observation("GET", "/images/{image}", "", false, 403)));
+
+    assertThat(learned.rules()).isEmpty();
+    assertThat(learned.skipped()).hasSize(1);
+  }
+
   @Test
   void allowsExactlyWhatWasSeen() {
     List<Observation> seen = new ArrayList<>();
