@@ -1,5 +1,6 @@
 package dev.dockerfilter.observability;
 
+import java.math.BigDecimal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +36,12 @@ public final class AccessLog implements ExchangeObserver {
         .log();
   }
 
-  /** 1.23456 -> "1.235", as {@code %.3f} writes it, without a Formatter per line. */
-  static String millis(double millis) {
-    long thousandths = Math.round(millis * 1000);
-    long whole = thousandths / 1000;
-    long fraction = thousandths % 1000;
-    return whole + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+  /**
+   * 1.23456 -> 1.235, printed as {@code %.3f} writes it, without a Formatter per line; a number, so
+   * that the JSON format writes {@code "duration_ms":1.235} like the other numbers.
+   */
+  static BigDecimal millis(double millis) {
+    return BigDecimal.valueOf(Math.round(millis * 1000), 3);
   }
 
   private static String truncate(String s) {

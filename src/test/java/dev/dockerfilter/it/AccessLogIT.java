@@ -105,6 +105,11 @@ class AccessLogIT {
       assertThat(keys).containsExactlyElementsOf(ACCESS_KEYS);
       assertThat(line.path("decision").asText()).isEqualTo("deny");
       assertThat(line.path("status").asInt()).isEqualTo(403);
+      for (String number : List.of("status", "bytes_in", "bytes_out", "duration_ms")) {
+        assertThat(line.path(number).isNumber())
+            .as("%s is a JSON number: %s", number, line)
+            .isTrue();
+      }
     }
   }
 
