@@ -6,7 +6,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
-import java.time.Duration;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -55,7 +54,7 @@ public final class Logging {
    * process halts.
    */
   public static void flush() {
-    StdoutBuffer.instance().drain(Duration.ofSeconds(1));
+    StdoutBuffer.instance().drain(StdoutBuffer.DRAIN_AT_EXIT);
   }
 
   /**

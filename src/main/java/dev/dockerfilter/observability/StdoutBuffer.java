@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 final class StdoutBuffer extends OutputStream {
   static final Duration FLUSH_INTERVAL = Duration.ofMillis(50);
 
+  /** How long an exit waits for buffered lines to go out before it goes on without them. */
+  static final Duration DRAIN_AT_EXIT = Duration.ofSeconds(1);
+
   /** About 0.2 s of access lines at full speed. */
   static final int BUFFER_BYTES = 1024 * 1024;
 
@@ -34,8 +37,7 @@ final class StdoutBuffer extends OutputStream {
   static {
     // An exit that does not go through the proxy's own stop still writes the last lines.
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> INSTANCE.drain(Duration.ofSeconds(1)), "log-drain-at-exit"));
+        .addShutdownHook(new Thread(() -> INSTANCE.drain(DRAIN_AT_EXIT), "log-drain-at-exit"));
   }
 
   private final OutputStream out;
